@@ -1,0 +1,84 @@
+"""An append-only JSON-lines journal: one line per finished trial, flushed to disk at once.
+
+The first line is a header {"journal": "hpo_mini", "version": 1, "direction": ...}; every other line
+is `Trial.to_record()`. A process killed mid-write leaves at most one torn last line, which `load`
+skips with a warning (and `open_for_append` cuts off), so no finished trial is ever lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+
+from .study import Study, Trial
+
+__all__ = ["Journal"]
+
+FORMAT_VERSION = 1
+
+
+class Journal:
+    def __init__(self, path):
+        self.path = Path(path)
+        self._file = None
+
+    def __repr__(self):
+        return f"Journal({str(self.path)!r})"
+
+    def exists(self) -> bool:
+        return self.path.exists() and self.path.stat().st_size > 0
+
+    def load(self) -> Study:
+        """Read the journal into a Study (not attached: nothing more is written through it)."""
+        if not self.path.exists():
+            raise FileNotFoundError(f"no journal at {str(self.path)!r}; run optimize(..., journal=path) first")
+        lines = self.path.read_bytes().split(b"\n")
+        records = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                if number == len(lines):  # the unterminated last line: a write cut short
+                    warnings.warn(
+                        f"{self.path}: skipping a torn last line (the process stopped while writing it)",
+                        stacklevel=2,
+                    )
+                    continue
+                raise ValueError(f"{self.path}:{number} is not valid JSON; the journal is damaged there")
+        if not records or records[0].get("journal") != "hpo_mini":
+            raise ValueError(f"{self.path} does not start with an hpo_mini journal header")
+        study = Study(direction=records[0]["direction"])
+        study.trials = [Trial.from_record(r) for r in records[1:]]
+        return study
+
+    def open_for_append(self, direction: str) -> None:
+        """Start a new journal (writing the header) or continue an existing one."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.exists():
+            data = self.path.read_bytes()
+            if not data.endswith(b"\n"):  # cut a torn last line so the next record starts clean
+                with open(self.path, "r+b") as f:
+                    f.truncate(data.rfind(b"\n") + 1)
+        self._file = open(self.path, "a", encoding="utf-8")
+        if self._file.tell() == 0:
+            self._write({"journal": "hpo_mini", "version": FORMAT_VERSION, "direction": direction})
+
+    def append(self, trial: Trial) -> None:
+        if self._file is None:
+            raise RuntimeError("the journal is not open; optimize() opens it")
+        self._write(trial.to_record())
+
+    def _write(self, record: dict) -> None:
+        # One write call per line, then flush and fsync: a kill leaves whole lines and at most one torn one.
+        self._file.write(json.dumps(record, allow_nan=False) + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None

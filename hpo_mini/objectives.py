@@ -1,0 +1,229 @@
+"""Objectives to optimize: test functions with known optima, and real scikit-learn tuning tasks.
+
+Every objective here is a callable config -> float to *minimize*, with a `.space`:
+
+    f = branin()
+    study = optimize(f, RandomSearch(f.space, seed=0), n_trials=40, progress=False)
+    study.best_value - f.minimum          # simple regret
+
+Test-function formulas and optima follow Surjanovic & Bingham, "Virtual Library of Simulation
+Experiments: Test Functions and Datasets" (https://www.sfu.ca/~ssurjano/).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .space import Categorical, Float, Int, Space
+
+__all__ = [
+    "TestFunction",
+    "branin",
+    "hartmann6",
+    "rosenbrock",
+    "ackley",
+    "levy",
+    "low_effective_dimension",
+    "SklearnTask",
+    "sklearn_task",
+    "SKLEARN_TASKS",
+]
+
+
+class TestFunction:
+    """f(x) on a box, called with a config {"x0": ..., "x1": ...}; knows its minimum and argmin."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    def __init__(self, name, fn, bounds, minimum, argmin):
+        self.name = name
+        self.fn = fn  # takes a 1-D numpy array x
+        self.bounds = [tuple(map(float, b)) for b in bounds]
+        self.space = Space({f"x{i}": Float(lo, hi) for i, (lo, hi) in enumerate(self.bounds)})
+        self.minimum = float(minimum)
+        self.argmin = np.asarray(argmin, dtype=float)  # one minimizer (some functions have several)
+
+    def __repr__(self):
+        return f"<TestFunction {self.name}: {len(self.bounds)}-D, minimum {self.minimum:g}>"
+
+    @property
+    def dim(self) -> int:
+        return len(self.bounds)
+
+    def __call__(self, config) -> float:
+        x = np.array([config[f"x{i}"] for i in range(self.dim)], dtype=float)
+        return float(self.fn(x))
+
+    def regret(self, value) -> float:
+        """Simple regret: how far a found value is above the known minimum."""
+        return float(value) - self.minimum
+
+
+def branin() -> TestFunction:
+    """Branin-Hoo on [-5, 10] x [0, 15]: three global minima, f* = 0.397887."""
+
+    def f(x):
+        a, b, c = 1.0, 5.1 / (4 * np.pi**2), 5 / np.pi
+        r, s, t = 6.0, 10.0, 1 / (8 * np.pi)
+        return a * (x[1] - b * x[0] ** 2 + c * x[0] - r) ** 2 + s * (1 - t) * np.cos(x[0]) + s
+
+    return TestFunction("branin", f, [(-5, 10), (0, 15)], 0.397887357729738, [np.pi, 2.275])
+
+
+_H6_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+_H6_A = np.array(
+    [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+)
+_H6_P = 1e-4 * np.array(
+    [
+        [1312, 1696, 5569, 124, 8283, 5886],
+        [2329, 4135, 8307, 3736, 1004, 9991],
+        [2348, 1451, 3522, 2883, 3047, 6650],
+        [4047, 8828, 8732, 5743, 1091, 381],
+    ]
+)
+
+
+def hartmann6() -> TestFunction:
+    """Hartmann-6 on [0, 1]^6: six local minima, f* = -3.32237."""
+
+    def f(x):
+        return -np.sum(_H6_ALPHA * np.exp(-np.sum(_H6_A * (x - _H6_P) ** 2, axis=1)))
+
+    argmin = [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573]
+    return TestFunction("hartmann6", f, [(0, 1)] * 6, -3.32236801141551, argmin)
+
+
+def rosenbrock(d=4) -> TestFunction:
+    """Rosenbrock on [-5, 10]^d: a long curved valley, f* = 0 at (1, ..., 1)."""
+
+    def f(x):
+        return np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+    return TestFunction(f"rosenbrock{d}", f, [(-5, 10)] * d, 0.0, np.ones(d))
+
+
+def ackley(d=5) -> TestFunction:
+    """Ackley on [-32.768, 32.768]^d: a nearly flat outer region full of local minima, f* = 0 at 0."""
+
+    def f(x):
+        a, b, c = 20.0, 0.2, 2 * np.pi
+        return (
+            -a * np.exp(-b * np.sqrt(np.mean(x**2))) - np.exp(np.mean(np.cos(c * x))) + a + np.e
+        )
+
+    return TestFunction(f"ackley{d}", f, [(-32.768, 32.768)] * d, 0.0, np.zeros(d))
+
+
+def levy(d=4) -> TestFunction:
+    """Levy on [-10, 10]^d: many local minima, f* = 0 at (1, ..., 1)."""
+
+    def f(x):
+        w = 1 + (x - 1) / 4
+        head = np.sin(np.pi * w[0]) ** 2
+        middle = np.sum((w[:-1] - 1) ** 2 * (1 + 10 * np.sin(np.pi * w[:-1] + 1) ** 2))
+        tail = (w[-1] - 1) ** 2 * (1 + np.sin(2 * np.pi * w[-1]) ** 2)
+        return head + middle + tail
+
+    return TestFunction(f"levy{d}", f, [(-10, 10)] * d, 0.0, np.ones(d))
+
+
+# Where the important dimensions have their minimum: deliberately not on a regular grid's points.
+_LOW_DIM_CENTRES = np.array([0.37, 0.71, 0.19, 0.83, 0.56])
+
+
+def low_effective_dimension(d=5, n_important=1, weight=0.02) -> TestFunction:
+    """A function of d inputs on [0, 1]^d of which only `n_important` matter much.
+
+    f(x) = sum_{j < k} (1 - exp(-((x_j - c_j) / 0.08)^2)) + weight * sum_{j >= k} (x_j - 0.5)^2,
+    minimum 0 at x_j = c_j (j < k) and 0.5 elsewhere. The narrow dips sit between the points of a
+    regular grid: the setting of Bergstra & Bengio (2012, Fig. 1) where random search beats grid search.
+    """
+    if not 1 <= n_important <= min(d, len(_LOW_DIM_CENTRES)):
+        raise ValueError(f"n_important must be in [1, {min(d, len(_LOW_DIM_CENTRES))}], but got {n_important!r}")
+    centres = _LOW_DIM_CENTRES[:n_important]
+
+    def f(x):
+        dips = np.sum(1 - np.exp(-(((x[:n_important] - centres) / 0.08) ** 2)))
+        return dips + weight * np.sum((x[n_important:] - 0.5) ** 2)
+
+    argmin = np.concatenate([centres, np.full(d - n_important, 0.5)])
+    return TestFunction(f"low_effective_dimension{d}", f, [(0, 1)] * d, 0.0, argmin)
+
+
+class SklearnTask:
+    """Tune a scikit-learn estimator on a data set that ships with scikit-learn (no download).
+
+    Calling it with a config returns the validation *error* (1 - mean k-fold accuracy), to minimize.
+    """
+
+    def __init__(self, name, make_estimator, space, load_data, cv=3, seed=0, n_samples=None):
+        from sklearn.utils import shuffle
+
+        self.name = name
+        self.make_estimator = make_estimator  # config -> unfitted estimator
+        self.space = space
+        X, y = load_data(return_X_y=True)
+        if n_samples is not None:
+            X, y = shuffle(X, y, random_state=seed, n_samples=n_samples)
+        self.X, self.y, self.cv, self.seed = X, y, cv, seed
+
+    def __repr__(self):
+        return f"<SklearnTask {self.name}: {self.X.shape[0]} samples, {len(self.space)} hyperparameters>"
+
+    def __call__(self, config) -> float:
+        from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+        folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.seed)
+        scores = cross_val_score(self.make_estimator(config), self.X, self.y, cv=folds)
+        return float(1.0 - scores.mean())
+
+
+def _svm_digits(seed):
+    from sklearn.datasets import load_digits
+    from sklearn.svm import SVC
+
+    space = Space({"C": Float(1e-2, 1e3, log=True), "gamma": Float(1e-5, 1e0, log=True)})
+    return SklearnTask("svm_digits", lambda c: SVC(C=c["C"], gamma=c["gamma"]), space, load_digits,
+                       seed=seed, n_samples=600)
+
+
+def _forest_breast_cancer(seed):
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.ensemble import RandomForestClassifier
+
+    space = Space(
+        {
+            "n_estimators": Int(5, 100, log=True),
+            "max_depth": Int(1, 12),
+            "max_features": Float(0.05, 1.0),
+            "min_samples_leaf": Int(1, 30, log=True),
+            "criterion": Categorical(["gini", "entropy"]),
+        }
+    )
+
+    def make(c):
+        return RandomForestClassifier(random_state=seed, n_jobs=1, **c)
+
+    return SklearnTask("forest_breast_cancer", make, space, load_breast_cancer, seed=seed)
+
+
+def _logreg_wine(seed):
+    from sklearn.datasets import load_wine
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    space = Space({"C": Float(1e-4, 1e2, log=True)})
+    make = lambda c: make_pipeline(StandardScaler(), LogisticRegression(C=c["C"], max_iter=500))  # noqa: E731
+    return SklearnTask("logreg_wine", make, space, load_wine, seed=seed)
+
+
+SKLEARN_TASKS = {"svm_digits": _svm_digits, "forest_breast_cancer": _forest_breast_cancer, "logreg_wine": _logreg_wine}
+
+
+def sklearn_task(name="svm_digits", seed=0) -> SklearnTask:
+    """A real tuning task by name: one of SKLEARN_TASKS ('svm_digits', 'forest_breast_cancer', 'logreg_wine')."""
+    if name not in SKLEARN_TASKS:
+        raise ValueError(f"unknown task {name!r}; choose one of {sorted(SKLEARN_TASKS)}")
+    return SKLEARN_TASKS[name](seed)

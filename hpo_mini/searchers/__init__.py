@@ -1,0 +1,7 @@
+"""Searchers: every one speaks ask/tell (see base.py) and takes (space, *, seed=None, ...)."""
+
+from .base import Searcher
+from .grid import GridSearch
+from .random import RandomSearch
+
+__all__ = ["Searcher", "GridSearch", "RandomSearch"]

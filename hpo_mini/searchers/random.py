@@ -1,0 +1,62 @@
+"""Random search: independent uniform draws, or a low-discrepancy Sobol / Latin-hypercube design.
+
+Bergstra & Bengio (2012), "Random search for hyper-parameter optimization", JMLR 13:281-305:
+when only a few dimensions matter, n random trials try n distinct values of each of them, where a
+grid of the same size tries only n**(1/d).
+"""
+
+from __future__ import annotations
+
+from scipy.stats import qmc
+
+from .base import Searcher
+
+__all__ = ["RandomSearch", "SAMPLERS"]
+
+SAMPLERS = ("uniform", "sobol", "lhs")
+
+
+class RandomSearch(Searcher):
+    """Propose configs from the unit cube, mapped through the space (log-uniform where log=True).
+
+    sampler="uniform": i.i.d. uniform points.
+    sampler="sobol":   a scrambled Sobol sequence (scipy.stats.qmc.Sobol); balanced for n a power of 2.
+    sampler="lhs":     Latin hypercube designs of `n_points` points each (scipy.stats.qmc.LatinHypercube):
+                       every dimension's range cut in n_points slices, one point per slice.
+
+    Trial i's point depends only on (seed, i), so runs are reproducible under any executor and a
+    resumed study continues the same sequence.
+    """
+
+    def __init__(self, space, *, sampler="uniform", n_points=32, seed=None):
+        super().__init__(space, seed=seed)
+        if sampler not in SAMPLERS:
+            raise ValueError(f"sampler must be one of {SAMPLERS}, but got {sampler!r}")
+        if int(n_points) < 1:
+            raise ValueError(f"n_points (the size of one Latin-hypercube design) must be >= 1, got {n_points!r}")
+        self.sampler = sampler
+        self.n_points = int(n_points)
+        self._designs = {}  # LHS block number -> (n_points, d) array
+        self._sobol = None
+
+    def unit_point(self, i: int):
+        """The i-th point in [0, 1]^d."""
+        d = len(self.space)
+        if self.sampler == "uniform":
+            return self.trial_rng(i).random(d)
+        if self.sampler == "sobol":
+            if self._sobol is None:
+                self._sobol = qmc.Sobol(d, scramble=True, seed=self.trial_rng(0, stream=1))
+            if self._sobol.num_generated != i:  # jump to point i (a resumed run, or out-of-order asks)
+                self._sobol.reset()
+                if i > 0:
+                    self._sobol.fast_forward(i)
+            return self._sobol.random(1)[0]
+        block, row = divmod(i, self.n_points)
+        if block not in self._designs:
+            engine = qmc.LatinHypercube(d, seed=self.trial_rng(block, stream=2))
+            self._designs = {block: engine.random(self.n_points)}  # keep only the current block
+        return self._designs[block][row]
+
+    def ask(self):
+        return self._new_trial(self.space.from_unit(self.unit_point(self._next_id))[0])
