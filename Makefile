@@ -25,7 +25,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## make lab: open JupyterLab on the first lesson (LAB_ARGS="--no-browser --ip=0.0.0.0" on a remote machine)
 lab: $(VENV)/.installed-lab
-	@echo "Starting JupyterLab; open the http://127.0.0.1:8888/lab?token=... URL it prints below."
+	@echo "Starting JupyterLab: open the http://127.0.0.1:<port>/lab?token=<token> URL it prints below (Ctrl-C twice stops it)."
 	$(BIN)/jupyter lab lessons/00_start_here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
 ## make test: unit tests, every notebook on a fresh kernel, and JupyterLab in headless Chromium

@@ -186,6 +186,12 @@ def _run_parallel(searcher, run, want_more, finish, executor, max_pending) -> No
                 try:
                     trial = future.result()
                 except Exception as exc:  # the worker itself died (e.g. a killed process)
+                    if "pickle" in str(exc).lower():
+                        raise TypeError(
+                            "the objective could not be sent to the executor's worker processes: "
+                            "define it with `def` at the top level of a module (not a lambda or a nested "
+                            f"function), or use a ThreadPoolExecutor ({type(exc).__name__}: {exc})"
+                        ) from exc
                     trial.state, trial.value = "failed", None
                     trial.error = f"worker failed: {type(exc).__name__}: {exc}"
                 finish(trial)
