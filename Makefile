@@ -32,13 +32,13 @@ lab: $(VENV)/.installed-lab
 test: test-unit test-notebooks test-browser
 
 test-unit: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q -n 2 tests/unit
+	$(BIN)/python -m pytest -q -rs -n 2 tests/unit
 
 test-notebooks: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests/notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=120 lessons
+	$(BIN)/python -m pytest -q -rs -n 2 --dist loadfile tests/notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=120 lessons
 
 test-browser: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q tests/browser
+	$(BIN)/python -m pytest -q -rs tests/browser
 
 ## make bench: the benchmark scripts, each printing its table
 bench: $(VENV)/.installed-test
