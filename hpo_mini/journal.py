@@ -8,15 +8,35 @@ skips with a warning (and `open_for_append` cuts off), so no finished trial is e
 from __future__ import annotations
 
 import json
+import math
 import os
 import warnings
 from pathlib import Path
+
+import numpy as np
 
 from .study import Study, Trial
 
 __all__ = ["Journal"]
 
 FORMAT_VERSION = 1
+
+
+def _json_ready(value):
+    """Plain JSON values: numpy scalars and arrays become numbers and lists (e.g. fold scores kept in
+    user_attrs), NaN and infinities become null (a failed fold's score)."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"cannot write {value!r} ({type(value).__name__}) to the journal; keep plain numbers, "
+                    "strings, lists and dicts in trial.user_attrs")
 
 
 class Journal:
@@ -60,9 +80,15 @@ class Journal:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.exists():
             data = self.path.read_bytes()
-            if not data.endswith(b"\n"):  # cut a torn last line so the next record starts clean
-                with open(self.path, "r+b") as f:
-                    f.truncate(data.rfind(b"\n") + 1)
+            if not data.endswith(b"\n"):
+                cut = data.rfind(b"\n") + 1
+                try:  # a whole record that only lost its newline was loaded: keep it
+                    json.loads(data[cut:])
+                    with open(self.path, "ab") as f:
+                        f.write(b"\n")
+                except json.JSONDecodeError:  # a torn last line: cut it so the next record starts clean
+                    with open(self.path, "r+b") as f:
+                        f.truncate(cut)
         self._file = open(self.path, "a", encoding="utf-8")
         if self._file.tell() == 0:
             self._write({"journal": "hpo_mini", "version": FORMAT_VERSION, "direction": direction})
@@ -74,7 +100,7 @@ class Journal:
 
     def _write(self, record: dict) -> None:
         # One write call per line, then flush and fsync: a kill leaves whole lines and at most one torn one.
-        self._file.write(json.dumps(record, allow_nan=False) + "\n")
+        self._file.write(json.dumps(_json_ready(record), allow_nan=False) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
 

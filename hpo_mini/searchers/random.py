@@ -41,7 +41,7 @@ class RandomSearch(Searcher):
 
     def unit_point(self, i: int):
         """The i-th point in [0, 1]^d."""
-        d = len(self.space)
+        i, d = int(i), len(self.space)  # int(): Sobol's fast_forward refuses numpy integers
         if self.sampler == "uniform":
             return self.trial_rng(i).random(d)
         if self.sampler == "sobol":

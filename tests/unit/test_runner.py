@@ -1,0 +1,479 @@
+"""optimize(): failures as results, directions, limits, callbacks, the budget and trial seams,
+executors, Ctrl-C, and a study killed with SIGKILL that resumes from its journal."""
+
+import json
+import math
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from hpo_mini import Float, Int, Study, TrialPruned, optimize
+from hpo_mini.searchers import GridSearch, RandomSearch, Searcher
+
+SPACE = {"x": Float(-1.0, 1.0), "y": Float(-1.0, 1.0), "n": Int(1, 5)}
+
+
+# Objectives are module-level functions so a ProcessPoolExecutor can pickle them.
+def quadratic(config):
+    return (config["x"] - 0.3) ** 2 + (config["y"] + 0.2) ** 2 + 0.01 * config["n"]
+
+
+def bump(config):
+    return -quadratic(config)
+
+
+def reporting(config, trial):
+    for step in range(1, 4):
+        trial.report(quadratic(config) * step, step)
+    trial.user_attrs["pid"] = os.getpid()
+    trial.user_attrs["double_x"] = 2 * config["x"]
+    return quadratic(config)
+
+
+def pruning(config, trial):
+    trial.report(10.0, 1)
+    trial.report(7.0, 2)
+    if config["x"] > 0:
+        raise TrialPruned()
+    return quadratic(config)
+
+
+def failing(config):
+    if config["n"] == 3:
+        raise ZeroDivisionError("n must not be 3")
+    return quadratic(config)
+
+
+def config_key(config):
+    return tuple(sorted(config.items()))
+
+
+# ---------------------------------------------------------------- failures are results
+
+
+BAD_RETURNS = [
+    (math.nan, "returned nan"),
+    (None, r"returned None \(NoneType\); return a float"),
+    (math.inf, "returned inf"),
+    (-math.inf, "returned -inf"),
+    ("0.5", r"returned '0.5' \(str\)"),
+    (True, r"returned True \(bool\)"),
+]
+
+
+@pytest.mark.parametrize("bad, message", BAD_RETURNS)
+def test_bad_return_values_become_failed_trials_and_the_study_goes_on(bad, message):
+    def objective(config):
+        return bad if config["n"] <= 2 else quadratic(config)
+
+    study = optimize(objective, RandomSearch(SPACE, seed=0), n_trials=30, progress=False)
+    assert len(study.trials) == 30
+    failed = [t for t in study.trials if t.state == "failed"]
+    assert failed and len(failed) == sum(t.config["n"] <= 2 for t in study.trials)
+    for t in failed:
+        assert t.value is None
+        assert t.error is not None and re.search(message, t.error)
+    assert study.best_trial.config["n"] > 2
+
+
+def test_raising_objective_becomes_failed_trials_with_the_error_text():
+    study = optimize(failing, RandomSearch(SPACE, seed=1), n_trials=25, progress=False)
+    assert len(study.trials) == 25
+    failed = [t for t in study.trials if t.state == "failed"]
+    assert {t.id for t in failed} == {t.id for t in study.trials if t.config["n"] == 3} and failed
+    assert all(t.error == "ZeroDivisionError: n must not be 3" and t.duration is not None for t in failed)
+    assert all(t.state == "complete" for t in study.trials if t.config["n"] != 3)
+
+
+def test_numpy_and_int_values_are_stored_as_float():
+    study = optimize(lambda c: np.float32(c["n"]), RandomSearch(SPACE, seed=0), n_trials=3, progress=False)
+    study2 = optimize(lambda c: c["n"], RandomSearch(SPACE, seed=0), n_trials=3, progress=False)
+    assert all(type(t.value) is float and t.state == "complete" for t in study.trials + study2.trials)
+
+
+def test_objective_cannot_change_the_recorded_config():
+    def meddling(config):
+        config["x"] = 99.0
+        return 1.0
+
+    study = optimize(meddling, RandomSearch(SPACE, seed=0), n_trials=3, progress=False)
+    assert all(-1 <= t.config["x"] <= 1 for t in study.trials)
+
+
+# ---------------------------------------------------------------- directions and what the searcher is told
+
+
+class Recorder(RandomSearch):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.told = []
+
+    def tell(self, trial, value):
+        super().tell(trial, value)
+        self.told.append((trial.id, value))
+
+
+def test_maximize_finds_the_max_and_the_searcher_is_told_the_negated_value():
+    grid = GridSearch(SPACE, n_per_dim={"x": 11, "y": 11, "n": 5})
+    study = optimize(bump, grid, direction="maximize", progress=False)
+    assert len(study.trials) == 11 * 11 * 5
+    assert study.best_value == max(t.value for t in study.trials)
+    assert study.best_config == pytest.approx({"x": 0.2, "y": -0.2, "n": 1})
+    recorder = Recorder(SPACE, seed=0)
+    study = optimize(failing, recorder, n_trials=20, direction="maximize", progress=False)
+    values = {t.id: t.value for t in study.trials}
+    for i, told in recorder.told:
+        assert told is None if values[i] is None else told == -values[i]
+    assert any(v is None for _, v in recorder.told)
+
+
+def test_minimize_and_maximize_pick_opposite_ends():
+    lo = optimize(quadratic, RandomSearch(SPACE, seed=4), n_trials=40, progress=False)
+    hi = optimize(quadratic, RandomSearch(SPACE, seed=4), n_trials=40, direction="maximize", progress=False)
+    values = [t.value for t in lo.trials]
+    assert lo.best_value == min(values) and hi.best_value == max(values)
+
+
+# ---------------------------------------------------------------- limits
+
+
+def test_n_trials_is_respected_exactly():
+    for n in (0, 1, 17):
+        assert len(optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=n, progress=False).trials) == n
+
+
+def test_timeout_is_respected():
+    def slow(config):
+        time.sleep(0.02)
+        return quadratic(config)
+
+    start = time.monotonic()
+    study = optimize(slow, RandomSearch(SPACE, seed=0), timeout=0.25, progress=False)
+    elapsed = time.monotonic() - start
+    assert 0.25 <= elapsed < 0.25 + 0.5  # it stops after the trial running at the deadline
+    assert 3 <= len(study.trials) <= 13
+    # whichever limit comes first wins
+    assert len(optimize(slow, RandomSearch(SPACE, seed=0), n_trials=3, timeout=30, progress=False).trials) == 3
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"n_trials": -1}, "n_trials must be a non-negative number"),
+        ({"timeout": "10"}, "timeout must be a non-negative number"),
+        ({"direction": "max"}, "direction must be 'minimize' or 'maximize'"),
+    ],
+)
+def test_bad_arguments_are_rejected(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        optimize(quadratic, RandomSearch(SPACE, seed=0), progress=False, **kwargs)
+
+
+def test_not_a_callable_or_not_a_searcher_is_rejected():
+    with pytest.raises(TypeError, match="objective must be callable"):
+        optimize(3.0, RandomSearch(SPACE, seed=0), n_trials=1, progress=False)
+    with pytest.raises(TypeError, match=r"no ask\(\) method"):
+        optimize(quadratic, SPACE, n_trials=1, progress=False)
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_progress_bar_shows_the_count_and_the_incumbent(capsys, tmp_path, direction):
+    path = tmp_path / "study.jsonl"
+    first = optimize(failing, RandomSearch(SPACE, seed=0), n_trials=6, direction=direction, progress=True, journal=path)
+    err = capsys.readouterr().err
+    assert "6/6" in err and err.rstrip().endswith(f"best={first.best_value:.5g}]")
+    study = optimize(failing, RandomSearch(SPACE, seed=0), n_trials=9, direction=direction, progress=True, journal=path)
+    err = capsys.readouterr().err
+    assert "9/9" in err
+    assert err.rstrip().endswith(f"best={study.best_value:.5g}]")
+    assert f"best={first.best_value:.5g}" in err  # a resumed run shows the incumbent from the start
+
+
+# ---------------------------------------------------------------- callbacks
+
+
+def test_callbacks_are_called_once_per_trial_in_order():
+    calls = []
+    study = optimize(
+        quadratic, RandomSearch(SPACE, seed=0), n_trials=9, progress=False,
+        callbacks=[lambda s, t: calls.append(("a", t.id, len(s.trials))), lambda s, t: calls.append(("b", t.id, len(s.trials)))],
+    )
+    assert calls == [(name, i, i + 1) for i in range(9) for name in "ab"]
+    assert [t.id for t in study.trials] == list(range(9))
+
+
+def test_study_stop_from_a_callback_stops_the_run():
+    def stop_when_good(study, trial):
+        if trial.value is not None and trial.value < 0.3:
+            study.stop()
+
+    study = optimize(quadratic, RandomSearch(SPACE, seed=2), n_trials=500, callbacks=[stop_when_good], progress=False)
+    assert study.trials[-1].value < 0.3
+    assert all(t.value >= 0.3 for t in study.trials[:-1])
+    assert len(study.trials) < 500
+
+
+def test_study_stop_under_a_thread_pool_finishes_the_running_trials_only():
+    with ThreadPoolExecutor(2) as pool:
+        study = optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=100, executor=pool, progress=False,
+                         callbacks=[lambda s, t: s.stop() if len(s.trials) >= 5 else None])
+    assert 5 <= len(study.trials) <= 6
+
+
+# ---------------------------------------------------------------- the budget and trial seams
+
+
+class BudgetSearcher(Searcher):
+    """Asks each config with a budget (as multi-fidelity searchers do)."""
+
+    def ask(self):
+        i = self._next_id
+        return self._new_trial({"x": i / 10, "y": 0.0, "n": 1}, budget=3 ** (i % 3))
+
+
+def test_objective_receives_the_budget_the_searcher_asked_with():
+    seen = []
+
+    def objective(config, budget):
+        seen.append((config["x"], budget))
+        return config["x"] / budget
+
+    study = optimize(objective, BudgetSearcher(SPACE, seed=0), n_trials=6, progress=False)
+    assert seen == [(i / 10, 3 ** (i % 3)) for i in range(6)]
+    assert [t.budget for t in study.trials] == [1, 3, 9, 1, 3, 9]
+    assert [t.value for t in study.trials] == pytest.approx([i / 10 / 3 ** (i % 3) for i in range(6)])
+    assert study.cumulative_budget()[-1] == 26
+
+
+def test_objective_receives_budget_and_trial_together():
+    def objective(config, budget, trial):
+        trial.user_attrs["budget_seen"] = budget
+        return 1.0
+
+    study = optimize(objective, BudgetSearcher(SPACE, seed=0), n_trials=4, progress=False)
+    assert [t.user_attrs["budget_seen"] for t in study.trials] == [1, 3, 9, 1]
+
+
+def test_searcher_that_returns_none_with_nothing_running_ends_the_run():
+    class Three(RandomSearch):
+        def ask(self):
+            return super().ask() if self._next_id < 3 else None
+
+    study = optimize(quadratic, Three(SPACE, seed=0), n_trials=10, progress=False)
+    assert len(study.trials) == 3
+
+
+def check_reporting_study(study, n):
+    assert len(study.trials) == n
+    for t in study.trials:
+        v = quadratic(t.config)
+        assert t.state == "complete" and t.value == v
+        assert t.intermediate == pytest.approx({1: v, 2: 2 * v, 3: 3 * v})
+        assert t.user_attrs["double_x"] == 2 * t.config["x"]
+
+
+def test_trial_parameter_reports_and_user_attrs_end_up_in_the_study():
+    study = optimize(reporting, RandomSearch(SPACE, seed=0), n_trials=5, progress=False)
+    check_reporting_study(study, 5)
+    assert {t.user_attrs["pid"] for t in study.trials} == {os.getpid()}
+
+
+@pytest.fixture(scope="module")
+def process_pool():
+    with ProcessPoolExecutor(2) as pool:
+        yield pool
+
+
+def test_trial_parameter_works_under_a_process_pool(process_pool):
+    study = optimize(reporting, RandomSearch(SPACE, seed=0), n_trials=8, executor=process_pool, progress=False)
+    check_reporting_study(study, 8)
+    assert os.getpid() not in {t.user_attrs["pid"] for t in study.trials}  # really ran elsewhere
+
+
+def test_trial_pruned_gives_state_pruned_with_the_last_reported_value():
+    study = optimize(pruning, RandomSearch(SPACE, seed=3), n_trials=20, progress=False)
+    pruned = [t for t in study.trials if t.state == "pruned"]
+    assert {t.id for t in pruned} == {t.id for t in study.trials if t.config["x"] > 0} and pruned
+    assert all(t.value == 7.0 and t.error is None for t in pruned)
+    assert study.best_trial.config["x"] <= 0  # pruned trials never count as best
+
+
+# ---------------------------------------------------------------- executors
+
+
+def run_ids_and_configs(study):
+    return {t.id: config_key(t.config) for t in study.trials}
+
+
+@pytest.mark.parametrize("sampler", ["uniform", "sobol", "lhs"])
+def test_thread_and_process_pools_run_the_same_trials_as_sequential(sampler, process_pool):
+    def make():
+        return RandomSearch(SPACE, sampler=sampler, n_points=8, seed=11)
+
+    sequential = optimize(quadratic, make(), n_trials=20, progress=False)
+    with ThreadPoolExecutor(2) as pool:
+        threaded = optimize(quadratic, make(), n_trials=20, executor=pool, progress=False)
+    processed = optimize(quadratic, make(), n_trials=20, executor=process_pool, progress=False)
+    expected = run_ids_and_configs(sequential)
+    assert len(expected) == 20
+    for study in (threaded, processed):
+        assert len(study.trials) == 20
+        assert len({t.id for t in study.trials}) == 20
+        assert run_ids_and_configs(study) == expected
+        assert sorted(t.value for t in study.trials) == sorted(t.value for t in sequential.trials)
+
+
+def test_grid_search_under_a_thread_pool_covers_the_grid_once():
+    grid = GridSearch(SPACE, n_per_dim=3, shuffle=True, seed=0)
+    with ThreadPoolExecutor(2) as pool:
+        study = optimize(quadratic, grid, executor=pool, progress=False)
+    assert len(study.trials) == 27
+    assert sorted(t.id for t in study.trials) == list(range(27))
+    assert {config_key(t.config) for t in study.trials} == {config_key(p) for p in grid.points}
+
+
+def test_failures_under_a_process_pool_are_recorded(process_pool):
+    study = optimize(failing, RandomSearch(SPACE, seed=1), n_trials=25, executor=process_pool, progress=False)
+    seq = optimize(failing, RandomSearch(SPACE, seed=1), n_trials=25, progress=False)
+    assert {(t.id, t.state, t.error) for t in study.trials} == {(t.id, t.state, t.error) for t in seq.trials}
+
+
+def test_max_pending_limits_concurrency():
+    lock, running, peak = threading.Lock(), [0], [0]
+
+    def objective(config):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.03)
+        with lock:
+            running[0] -= 1
+        return 0.0
+
+    with ThreadPoolExecutor(4) as pool:
+        optimize(objective, RandomSearch(SPACE, seed=0), n_trials=12, executor=pool, max_pending=2, progress=False)
+        assert peak[0] <= 2
+        peak[0] = 0
+        optimize(objective, RandomSearch(SPACE, seed=0), n_trials=12, executor=pool, progress=False)
+        assert peak[0] >= 3  # default: the pool's 4 workers
+
+
+# ---------------------------------------------------------------- Ctrl-C
+
+
+def interrupt_on_trial(k):
+    def objective(config, trial):
+        if trial.id == k:
+            raise KeyboardInterrupt
+        return quadratic(config)
+
+    return objective
+
+
+def test_keyboard_interrupt_returns_the_finished_trials_with_a_warning():
+    with pytest.warns(UserWarning, match="interrupted: returning the study with its 4 finished trials"):
+        study = optimize(interrupt_on_trial(4), RandomSearch(SPACE, seed=0), n_trials=10, progress=False)
+    assert [t.id for t in study.trials] == [0, 1, 2, 3]
+    assert all(t.state == "complete" for t in study.trials)
+
+
+def test_keyboard_interrupt_with_a_journal_then_resume(tmp_path):
+    path = tmp_path / "study.jsonl"
+    with pytest.warns(UserWarning, match="journal=.*resumes it"):
+        optimize(interrupt_on_trial(3), RandomSearch(SPACE, seed=0), n_trials=10, journal=path, progress=False)
+    assert len(Study.resume(path).trials) == 3
+    study = optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=10, journal=path, progress=False)
+    full = optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=10, progress=False)
+    assert run_ids_and_configs(study) == run_ids_and_configs(full)
+
+
+# ---------------------------------------------------------------- SIGKILL and resume
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from hpo_mini import Float, Int, optimize
+    from hpo_mini.searchers import RandomSearch
+
+    def objective(config):
+        time.sleep(0.05)
+        return (config["x"] - 0.3) ** 2 + (config["y"] + 0.2) ** 2 + 0.01 * config["n"]
+
+    space = {"x": Float(-1.0, 1.0), "y": Float(-1.0, 1.0), "n": Int(1, 5)}
+    optimize(objective, RandomSearch(space, seed=7), n_trials=1000, journal=sys.argv[1], progress=False)
+    """
+)
+
+
+def journal_records(path):
+    records = []
+    for line in path.read_bytes().split(b"\n")[1:]:
+        try:
+            records.append(json.loads(line))
+        except ValueError:  # the empty tail, or a line torn by the kill
+            pass
+    return records
+
+
+def test_sigkilled_study_resumes_from_its_journal(tmp_path):
+    path = tmp_path / "study.jsonl"
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not (path.exists() and len(journal_records(path)) >= 5):
+            assert child.poll() is None, child.stderr.read().decode()
+            assert time.monotonic() < deadline, "the child wrote no 5 trials in 60 s"
+            time.sleep(0.01)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+    before = {r["id"]: r for r in journal_records(path)}
+    assert len(before) >= 5 and len(before) < 1000
+
+    n = len(before) + 8
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a torn last line, if the kill landed mid-write
+        study = optimize(quadratic, RandomSearch(SPACE, seed=7), n_trials=n, journal=path, progress=False)
+
+    ids = [t.id for t in study.trials]
+    assert len(ids) == n and len(set(ids)) == n
+    after = {t.id: t for t in study.trials}
+    for i, record in before.items():
+        assert after[i].value == record["value"] and after[i].config == record["config"]
+    assert len(journal_records(path)) == n  # the file holds each trial once
+    # the resumed run continues the sequence an uninterrupted run with the same seed draws
+    uninterrupted = optimize(quadratic, RandomSearch(SPACE, seed=7), n_trials=n, progress=False)
+    assert run_ids_and_configs(study) == run_ids_and_configs(uninterrupted)
+    assert [t.value for t in sorted(study.trials, key=lambda t: t.id)] == [t.value for t in uninterrupted.trials]
+
+
+@pytest.mark.parametrize("sampler", ["uniform", "sobol", "lhs"])
+def test_resumed_random_search_continues_the_same_sequence(tmp_path, sampler):
+    path = tmp_path / "study.jsonl"
+    optimize(quadratic, RandomSearch(SPACE, sampler=sampler, n_points=8, seed=5), n_trials=11, journal=path, progress=False)
+    resumed = optimize(quadratic, RandomSearch(SPACE, sampler=sampler, n_points=8, seed=5), n_trials=30, journal=path,
+                       progress=False)
+    full = optimize(quadratic, RandomSearch(SPACE, sampler=sampler, n_points=8, seed=5), n_trials=30, progress=False)
+    assert [config_key(t.config) for t in resumed.trials] == [config_key(t.config) for t in full.trials]
+
+
+def test_resumed_grid_search_skips_the_points_already_done(tmp_path):
+    path = tmp_path / "study.jsonl"
+    optimize(quadratic, GridSearch(SPACE, n_per_dim=3, shuffle=True, seed=1), n_trials=10, journal=path, progress=False)
+    study = optimize(quadratic, GridSearch(SPACE, n_per_dim=3, shuffle=True, seed=1), journal=path, progress=False)
+    assert len(study.trials) == 27
+    assert len({config_key(t.config) for t in study.trials}) == 27

@@ -1,0 +1,291 @@
+"""Search spaces: the unit encoding, sampling distributions, grids and validation messages."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from hpo_mini import Categorical, Float, Int, Space
+from hpo_mini.searchers import GridSearch, RandomSearch
+from hpo_mini.space import as_space
+
+
+# ---------------------------------------------------------------- unit encoding round trips
+
+
+@pytest.mark.parametrize(
+    "dim, atol",
+    # a very narrow range loses digits to cancellation: (v - lo) / (hi - lo) with hi - lo = 1e-5
+    [(Float(-3.0, 7.5), 1e-12), (Float(1e-4, 1e2, log=True), 1e-12), (Float(0.5, 0.50001), 1e-9)],
+)
+def test_float_round_trip_unit_to_value_to_unit(dim, atol):
+    u = np.random.default_rng(0).random(1000)
+    assert np.allclose(dim.to_unit(dim.from_unit(u)), u, rtol=0, atol=atol)
+
+
+@pytest.mark.parametrize("dim", [Float(-3.0, 7.5), Float(1e-4, 1e2, log=True)])
+def test_float_round_trip_value_to_unit_to_value(dim):
+    values = dim.from_unit(np.random.default_rng(1).random(1000))
+    back = dim.from_unit(dim.to_unit(values))
+    assert np.allclose(back, values, rtol=1e-12, atol=0)
+
+
+def test_float_unit_ends_are_the_bounds():
+    for dim in (Float(-2.0, 3.0), Float(1e-3, 10.0, log=True)):
+        assert dim.from_unit(0.0) == pytest.approx(dim.lo, rel=1e-12)
+        assert dim.from_unit(1.0) == pytest.approx(dim.hi, rel=1e-12)
+    # the log encoding puts the geometric mean in the middle
+    assert Float(1e-4, 1.0, log=True).from_unit(0.5) == pytest.approx(1e-2, rel=1e-12)
+
+
+@pytest.mark.parametrize("dim", [Int(-3, 9), Int(1, 1000, log=True), Int(0, 1)])
+def test_int_round_trip_is_exact_for_every_integer(dim):
+    values = np.arange(dim.lo, dim.hi + 1)
+    back = dim.from_unit(dim.to_unit(values))
+    assert back.dtype.kind == "i"
+    assert back.tolist() == values.tolist()
+
+
+def test_int_unit_slices_cover_the_whole_interval():
+    dim = Int(2, 5)
+    assert dim.from_unit(0.0) == 2 and dim.from_unit(1.0) == 5
+    # four integers, four equal slices of [0, 1]
+    assert [int(dim.from_unit(u)) for u in (0.01, 0.24, 0.26, 0.49, 0.51, 0.74, 0.76, 0.99)] == [2, 2, 3, 3, 4, 4, 5, 5]
+
+
+def test_categorical_round_trip_is_exact():
+    dim = Categorical(["rbf", 3, None, 2.5, True])
+    units = dim.to_unit(dim.choices)
+    assert np.allclose(units, (np.arange(5) + 0.5) / 5)
+    back = list(dim.from_unit(units))
+    assert back == dim.choices
+    assert [type(v) for v in back] == [type(v) for v in dim.choices]
+
+
+def test_space_round_trip_with_mixed_dimensions():
+    space = Space(
+        {
+            "lr": Float(1e-5, 1e-1, log=True),
+            "momentum": Float(0.0, 0.99),
+            "layers": Int(1, 8),
+            "width": Int(16, 1024, log=True),
+            "opt": Categorical(["adam", "sgd", "rmsprop"]),
+        }
+    )
+    configs = space.sample(np.random.default_rng(3), 200)
+    U = space.to_unit(configs)
+    assert U.shape == (200, 5)
+    assert np.all((U >= 0) & (U <= 1))
+    back = space.from_unit(U)
+    for c, b in zip(configs, back):
+        assert b["layers"] == c["layers"] and b["width"] == c["width"] and b["opt"] == c["opt"]
+        assert b["lr"] == pytest.approx(c["lr"], rel=1e-12)
+        assert b["momentum"] == pytest.approx(c["momentum"], rel=1e-12, abs=1e-15)
+        assert type(b["layers"]) is int and type(b["lr"]) is float and type(b["opt"]) is str
+
+
+def test_from_unit_rejects_the_wrong_number_of_coordinates():
+    space = Space({"a": Float(0, 1), "b": Float(0, 1)})
+    with pytest.raises(ValueError, match="2 coordinates"):
+        space.from_unit(np.zeros((4, 3)))
+
+
+# ---------------------------------------------------------------- sampling distributions
+
+
+def test_samples_stay_in_range_and_have_python_types():
+    space = Space({"x": Float(-1.0, 1.0), "lr": Float(1e-6, 1e-1, log=True), "n": Int(3, 7), "c": Categorical(["a", "b"])})
+    configs = space.sample(0, 5000)
+    assert len(configs) == 5000
+    for c in configs:
+        space.validate(c)  # raises if anything is out of range or of the wrong type
+    assert {c["n"] for c in configs} == {3, 4, 5, 6, 7}
+    assert {c["c"] for c in configs} == {"a", "b"}
+
+
+def test_uniform_float_is_uniform():
+    x = np.array([c["x"] for c in Space({"x": Float(-2.0, 6.0)}).sample(11, 20000)])
+    assert stats.kstest(x, stats.uniform(loc=-2.0, scale=8.0).cdf).pvalue > 1e-3
+
+
+def test_log_float_is_log_uniform():
+    lo, hi = 1e-5, 1e-1
+    x = np.array([c["lr"] for c in Space({"lr": Float(lo, hi, log=True)}).sample(12, 20000)])
+    logs = np.log(x)
+    assert stats.kstest(logs, stats.uniform(loc=math.log(lo), scale=math.log(hi / lo)).cdf).pvalue > 1e-3
+    # and it is NOT uniform on the raw scale: most draws sit in the lowest decades
+    assert stats.kstest(x, stats.uniform(loc=lo, scale=hi - lo).cdf).pvalue < 1e-10
+    assert np.mean(x < 1e-2) == pytest.approx(0.75, abs=0.02)
+
+
+def test_int_gives_each_integer_equal_frequency():
+    n = Space({"n": Int(-2, 7)}).sample(13, 20000)
+    counts = np.bincount([c["n"] + 2 for c in n], minlength=10)
+    assert counts.sum() == 20000 and len(counts) == 10  # nothing outside [-2, 7]
+    assert stats.chisquare(counts).pvalue > 1e-3
+
+
+def test_log_int_gives_each_integer_its_share_of_log_space():
+    dim = Int(1, 20, log=True)
+    draws = np.array([c["n"] for c in Space({"n": dim}).sample(14, 20000)])
+    ks = np.arange(1, 21)
+    # integer k owns [k - 0.5, k + 0.5] of the log-uniform interval [0.5, 20.5]
+    p = (np.log(ks + 0.5) - np.log(ks - 0.5)) / (np.log(20.5) - np.log(0.5))
+    counts = np.array([(draws == k).sum() for k in ks])
+    assert counts.sum() == 20000
+    assert stats.chisquare(counts, p * 20000).pvalue > 1e-3
+
+
+def test_categorical_gives_each_choice_equal_frequency():
+    draws = [c["c"] for c in Space({"c": Categorical(["a", "b", "c", "d", "e"])}).sample(15, 20000)]
+    counts = [draws.count(v) for v in "abcde"]
+    assert sum(counts) == 20000
+    assert stats.chisquare(counts).pvalue > 1e-3
+
+
+def test_sampling_is_reproducible_with_a_seed():
+    space = Space({"x": Float(0, 1), "n": Int(0, 100)})
+    assert space.sample(42, 10) == space.sample(42, 10)
+    assert space.sample(42, 10) != space.sample(43, 10)
+
+
+# ---------------------------------------------------------------- grids
+
+
+def test_log_float_grid_is_geometric():
+    assert Float(1e-3, 1e1, log=True).grid(5) == pytest.approx([1e-3, 1e-2, 1e-1, 1.0, 10.0], rel=1e-12)
+
+
+def test_linear_float_grid_includes_both_ends():
+    assert Float(-1.0, 1.0).grid(5) == pytest.approx([-1.0, -0.5, 0.0, 0.5, 1.0], rel=0, abs=1e-15)
+    assert Float(0.0, 4.0).grid(1) == [2.0]
+
+
+def test_int_grid_never_repeats_and_never_exceeds_the_range():
+    assert Int(0, 3).grid(10) == [0, 1, 2, 3]
+    assert Int(0, 8).grid(5) == [0, 2, 4, 6, 8]
+    assert Int(1, 100, log=True).grid(3) == [1, 10, 100]
+    for dim in (Int(1, 1000, log=True), Int(-5, 5)):
+        g = dim.grid(7)
+        assert g == sorted(set(g)) and g[0] == dim.lo and g[-1] == dim.hi
+        assert all(type(v) is int for v in g)
+
+
+def test_space_grid_is_the_product_of_the_axes():
+    space = Space({"a": Float(0, 1), "b": Int(1, 3), "c": Categorical(["x", "y"])})
+    grid = space.grid(4)
+    assert len(grid) == 4 * 3 * 2
+    assert len({tuple(sorted(g.items())) for g in grid}) == len(grid)
+    assert {g["a"] for g in grid} == set(Float(0, 1).grid(4))
+    sized = space.grid({"a": 2, "b": 2})
+    assert len(sized) == 2 * 2 * 2
+    with pytest.raises(ValueError, match="unknown dimensions.*'z'"):
+        space.grid({"z": 3})
+
+
+def test_grid_needs_at_least_one_point():
+    with pytest.raises(ValueError, match="n >= 1"):
+        Float(0, 1).grid(0)
+    with pytest.raises(ValueError, match="n >= 1"):
+        Int(0, 5).grid(0)
+
+
+# ---------------------------------------------------------------- errors a learner meets
+
+
+@pytest.mark.parametrize("cls", [Float, Int])
+def test_lo_must_be_below_hi(cls):
+    with pytest.raises(ValueError, match=r"lo=5, hi=5\): lo must be < hi"):
+        cls(5, 5)
+    with pytest.raises(ValueError, match="lo must be < hi"):
+        cls(7, 2)
+
+
+@pytest.mark.parametrize("lo", [0, -1])
+def test_log_scale_needs_positive_lo(lo):
+    with pytest.raises(ValueError, match="log scale needs lo > 0"):
+        Float(lo, 10.0, log=True)
+    with pytest.raises(ValueError, match="log scale needs lo > 0"):
+        Int(lo, 10, log=True)
+
+
+def test_bounds_must_be_finite_numbers_and_int_bounds_integers():
+    with pytest.raises(ValueError, match="finite"):
+        Float(0.0, math.inf)
+    with pytest.raises(ValueError, match="finite"):
+        Float("0", 1.0)
+    with pytest.raises(ValueError, match="must be integers"):
+        Int(0, 2.5)
+
+
+def test_categorical_needs_distinct_nonempty_choices():
+    with pytest.raises(ValueError, match="non-empty list of choices"):
+        Categorical([])
+    with pytest.raises(ValueError, match="non-empty list of choices"):
+        Categorical("abc")  # a string is not a list of choices
+    with pytest.raises(ValueError, match="distinct"):
+        Categorical(["adam", "adam"])
+
+
+@pytest.mark.parametrize("bad", [None, [Float(0, 1)], {}, "x"])
+def test_space_must_be_a_nonempty_dict(bad):
+    with pytest.raises(ValueError, match="non-empty dict"):
+        Space(bad)
+
+
+def test_space_rejects_things_that_are_not_dimensions():
+    with pytest.raises(ValueError, match=r"dimension 'lr' is \(0, 1\)"):
+        Space({"lr": (0, 1)})
+    with pytest.raises(ValueError, match="names must be strings"):
+        Space({1: Float(0, 1)})
+
+
+SPACE = Space({"lr": Float(1e-4, 1e-1, log=True), "depth": Int(2, 12), "kernel": Categorical(["rbf", "poly"])})
+
+
+def test_validate_names_the_missing_key():
+    with pytest.raises(ValueError, match=r"missing \['depth'\]"):
+        SPACE.validate({"lr": 0.01, "kernel": "rbf"})
+
+
+def test_validate_names_the_extra_key():
+    with pytest.raises(ValueError, match=r"unknown keys \['dropout'\]"):
+        SPACE.validate({"lr": 0.01, "depth": 3, "kernel": "rbf", "dropout": 0.5})
+
+
+@pytest.mark.parametrize(
+    "key, value, rule",
+    [
+        ("lr", 0.5, r"config\['lr'\] = 0.5 is out of range: it must be a number in \[0.0001, 0.1\] \(log scale\)"),
+        ("depth", 13, r"config\['depth'\] = 13 is out of range: it must be an integer in \[2, 12\]"),
+        ("depth", 3.0, r"config\['depth'\] = 3.0 is out of range: it must be an integer in \[2, 12\]"),
+        ("kernel", "linear", r"config\['kernel'\] = 'linear' is out of range: it must be one of \['rbf', 'poly'\]"),
+        ("lr", "0.01", r"config\['lr'\] = '0.01' is out of range"),
+    ],
+)
+def test_validate_names_the_key_and_its_range(key, value, rule):
+    config = {"lr": 0.01, "depth": 3, "kernel": "rbf", key: value}
+    with pytest.raises(ValueError, match=rule):
+        SPACE.validate(config)
+
+
+def test_validate_rejects_non_dicts_and_returns_plain_python_values():
+    with pytest.raises(ValueError, match="a config is a dict"):
+        SPACE.validate([0.01, 3, "rbf"])
+    out = SPACE.validate({"lr": np.float64(0.01), "depth": np.int64(3), "kernel": np.str_("rbf")})
+    assert out == {"lr": 0.01, "depth": 3, "kernel": "rbf"}
+    assert [type(v) for v in out.values()] == [float, int, str]
+
+
+# ---------------------------------------------------------------- a plain dict is a space
+
+
+def test_plain_dict_is_accepted_wherever_a_space_is():
+    dims = {"x": Float(0, 1), "n": Int(1, 4)}
+    assert as_space(dims) == Space(dims)
+    assert Space(Space(dims)) == Space(dims)
+    assert RandomSearch(dims, seed=0).space == Space(dims)
+    assert GridSearch(dims, n_per_dim=3).points == Space(dims).grid(3)
+    from_dict, from_space = RandomSearch(dims, seed=5), RandomSearch(Space(dims), seed=5)
+    assert [from_dict.ask().config for _ in range(5)] == [from_space.ask().config for _ in range(5)]
