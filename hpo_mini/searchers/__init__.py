@@ -1,7 +1,8 @@
 """Searchers: every one speaks ask/tell (see base.py) and takes (space, *, seed=None, ...)."""
 
 from .base import Searcher
+from .bayes import BayesianOptimization
 from .grid import GridSearch
 from .random import RandomSearch
 
-__all__ = ["Searcher", "GridSearch", "RandomSearch"]
+__all__ = ["Searcher", "GridSearch", "RandomSearch", "BayesianOptimization"]

@@ -1,0 +1,78 @@
+"""Acquisition functions for minimization: pure functions of the GP posterior (mu, sigma) at a point.
+
+Each returns a score to *maximize*: the next point to evaluate is the argmax. `best` is the lowest
+value observed so far. Their exploration knobs: xi (EI, PI) asks for an improvement of at least xi;
+kappa (UCB) weighs uncertainty against the mean.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import erfcx, log_ndtr, ndtr
+
+__all__ = [
+    "expected_improvement",
+    "log_expected_improvement",
+    "probability_of_improvement",
+    "upper_confidence_bound",
+    "ACQUISITIONS",
+]
+
+SQRT_HALF_PI = np.sqrt(np.pi / 2)
+LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
+SIGMA_FLOOR = 1e-12  # where the posterior is certain, treat sigma as this (avoids 0 / 0)
+
+
+def _z(mu, sigma, best, xi):
+    mu, sigma = np.asarray(mu, dtype=float), np.maximum(np.asarray(sigma, dtype=float), SIGMA_FLOOR)
+    return (best - xi - mu) / sigma, sigma
+
+
+def expected_improvement(mu, sigma, best, xi=0.01):
+    """EI(x) = E[max(best - xi - f(x), 0)] = (best - xi - mu) Phi(z) + sigma phi(z),  z = (best - xi - mu) / sigma.
+
+    Closed form of Jones, Schonlau & Welch (1998), eq. 15 (written for minimization).
+    """
+    z, sigma = _z(mu, sigma, best, xi)
+    return sigma * (z * ndtr(z) + np.exp(-0.5 * z**2 - LOG_SQRT_2PI))
+
+
+def log_expected_improvement(mu, sigma, best, xi=0.01):
+    """log EI, finite where EI underflows to 0 (z << 0), after Ament et al. (NeurIPS 2023, "LogEI").
+
+    EI = sigma h(z) with h(z) = z Phi(z) + phi(z). For z > -1, log h directly. For z <= -1, write
+    h(z) = phi(z) (1 + z Phi(z) / phi(z)) and compute Phi(z) / phi(z) = sqrt(pi / 2) erfcx(-z / sqrt 2)
+    (the Mills ratio), which neither underflows nor cancels: log h = log phi(z) + log1p(z * ratio).
+    """
+    z, sigma = _z(mu, sigma, best, xi)
+    z = np.asarray(z, dtype=float)
+    out = np.empty_like(z)
+    direct = z > -1
+    zd = z[direct]
+    out[direct] = np.log(zd * ndtr(zd) + np.exp(-0.5 * zd**2 - LOG_SQRT_2PI))
+    zt = z[~direct]
+    ratio = SQRT_HALF_PI * erfcx(-zt / np.sqrt(2))
+    out[~direct] = -0.5 * zt**2 - LOG_SQRT_2PI + np.log1p(zt * ratio)
+    return out + np.log(sigma)
+
+
+def probability_of_improvement(mu, sigma, best, xi=0.01):
+    """PI(x) = P(f(x) < best - xi) = Phi(z) (Kushner 1964)."""
+    z, _ = _z(mu, sigma, best, xi)
+    return ndtr(z)
+
+
+def log_probability_of_improvement(mu, sigma, best, xi=0.01):
+    """log PI, stable for z << 0 (scipy's log_ndtr)."""
+    z, _ = _z(mu, sigma, best, xi)
+    return log_ndtr(z)
+
+
+def upper_confidence_bound(mu, sigma, best=None, kappa=2.0):
+    """For minimization, the *lower* confidence bound, negated so that larger is better:
+    -(mu - kappa sigma) (GP-UCB, Srinivas et al., ICML 2010). `best` is unused; kept so all
+    acquisitions share one signature."""
+    return -(np.asarray(mu, dtype=float) - kappa * np.asarray(sigma, dtype=float))
+
+
+ACQUISITIONS = {"ei": expected_improvement, "pi": probability_of_improvement, "ucb": upper_confidence_bound}

@@ -1,0 +1,131 @@
+"""Bayesian optimization: a Gaussian process models the objective, an acquisition function picks
+the next point (Jones, Schonlau & Welch 1998; Snoek, Larochelle & Adams 2012).
+
+    1. evaluate an initial Sobol design of n_initial points;
+    2. fit a GP to all (x, y) seen so far, x in the unit cube of the space;
+    3. propose argmax_x acquisition(mu(x), sigma(x)); evaluate it; go to 2.
+
+How each kind of dimension is handled: the GP works on `space.to_unit`, so log dimensions are
+modelled in log space. Integers and categoricals are *snapped*: the acquisition is evaluated at
+`to_unit(from_unit(x))`, the point that would really be run, so it is flat inside each integer's or
+choice's slice (Garrido-Merchan & Hernandez-Lobato, Neurocomputing 2020). Categoricals are thereby
+ordinal in the kernel, a known weakness with many unordered choices (TPE handles them better).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.stats import qmc
+
+from ..acquisition import (
+    log_expected_improvement,
+    log_probability_of_improvement,
+    upper_confidence_bound,
+)
+from ..gp import GaussianProcess
+from .base import Searcher, is_failure
+
+__all__ = ["BayesianOptimization"]
+
+DUPLICATE_DISTANCE = 1e-6  # in the unit cube: a proposal this close to a known point is a repeat
+
+
+class BayesianOptimization(Searcher):
+    """GP-based Bayesian optimization.
+
+    n_initial:     size of the Sobol initial design (default max(2 d + 1, 8)).
+    kernel:        "matern52" or "rbf".
+    acquisition:   "ei" (maximized in log form for stability), "pi" or "ucb"; knobs xi (EI, PI), kappa (UCB).
+    n_candidates:  random points scored to seed the acquisition search; the best `n_local` are refined
+                   by L-BFGS-B.
+    liar:          the value a pending trial is assumed to have while it runs ("min", "mean" or "max" of
+                   the observed values): the constant liar of Ginsbourger, Le Riche & Carraro (2010),
+                   so that parallel asks under an executor propose different points.
+    Failed trials are left out of the GP fit, but their points are never proposed again.
+    """
+
+    def __init__(self, space, *, seed=None, n_initial=None, kernel="matern52", acquisition="ei", xi=0.01,
+                 kappa=2.0, n_candidates=2000, n_local=5, liar="min", gp_restarts=2):
+        super().__init__(space, seed=seed)
+        if acquisition not in ("ei", "pi", "ucb"):
+            raise ValueError(f"acquisition must be 'ei', 'pi' or 'ucb', but got {acquisition!r}")
+        if liar not in ("min", "mean", "max"):
+            raise ValueError(f"liar must be 'min', 'mean' or 'max', but got {liar!r}")
+        d = len(self.space)
+        self.n_initial = max(2 * d + 1, 8) if n_initial is None else int(n_initial)
+        if self.n_initial < 1:
+            raise ValueError(f"n_initial must be >= 1, but got {n_initial!r}")
+        self.kernel, self.acquisition, self.xi, self.kappa = kernel, acquisition, xi, kappa
+        self.n_candidates, self.n_local, self.liar = int(n_candidates), int(n_local), liar
+        self.gp = GaussianProcess(kernel, n_restarts=gp_restarts, seed=self.rng)
+        self._sobol = qmc.Sobol(d, scramble=True, seed=self.trial_rng(0, stream=1))
+        self._initial = self._sobol.random(2 ** int(np.ceil(np.log2(self.n_initial))))[: self.n_initial]
+        self._X, self._y = [], []  # completed trials: unit points and losses
+        self._failed = []  # unit points of failed trials
+        self._pending = {}  # trial id -> unit point, asked but not told
+
+    # -- the protocol ------------------------------------------------------------------------------
+    def ask(self):
+        trial_id = self._next_id
+        if trial_id < self.n_initial:
+            x = self._initial[trial_id]
+        elif len(self._y) < 2:  # the initial design failed too often to fit a model: keep sampling
+            x = self.trial_rng(trial_id).random(len(self.space))
+        else:
+            x = self._propose()
+        config = self.space.from_unit(x)[0]
+        trial = self._new_trial(config)
+        self._pending[trial.id] = self.space.to_unit(config)[0]
+        return trial
+
+    def tell(self, trial, value):
+        super().tell(trial, value)
+        x = self._pending.pop(trial.id, None)
+        if x is None:  # a trial we did not ask (e.g. replayed from a journal)
+            x = self.space.to_unit(trial.config)[0]
+        if is_failure(value):
+            self._failed.append(x)
+        else:
+            self._X.append(x)
+            self._y.append(float(value))
+
+    # -- the model and the acquisition -------------------------------------------------------------
+    def snap(self, U):
+        """Map unit points to the unit points of the configs they decode to (integers, categoricals)."""
+        return self.space.to_unit(self.space.from_unit(np.atleast_2d(U)))
+
+    def fit_model(self):
+        """Fit the GP to completed trials plus pending ones at the liar's value; return the best loss."""
+        y = np.array(self._y)
+        lie = {"min": y.min(), "mean": y.mean(), "max": y.max()}[self.liar]
+        X = np.array(self._X + list(self._pending.values()))
+        self.gp.fit(X, np.concatenate([y, np.full(len(self._pending), lie)]))
+        return y.min()
+
+    def acquisition_values(self, U, best):
+        """The acquisition at unit points U (snapped first); larger is better."""
+        mu, sigma = self.gp.predict(self.snap(U), return_std=True)
+        if self.acquisition == "ei":
+            return log_expected_improvement(mu, sigma, best, self.xi)
+        if self.acquisition == "pi":
+            return log_probability_of_improvement(mu, sigma, best, self.xi)
+        return upper_confidence_bound(mu, sigma, kappa=self.kappa)
+
+    def _propose(self):
+        best = self.fit_model()
+        d = len(self.space)
+        candidates = self.snap(self.rng.random((self.n_candidates, d)))
+        scores = self.acquisition_values(candidates, best)
+        starts = candidates[np.argsort(-scores)[: self.n_local]]
+        proposals = [(scores.max(), candidates[np.argmax(scores)])]
+        for x0 in starts:  # local refinement of the best candidates
+            result = minimize(lambda x: -self.acquisition_values(x, best)[0], x0, method="L-BFGS-B",
+                              bounds=[(0.0, 1.0)] * d, options={"maxiter": 50})
+            proposals.append((-result.fun, self.snap(result.x)[0]))
+        proposals += [(s, c) for s, c in zip(scores, candidates)]  # fall-backs if all the above are repeats
+        known = np.array(self._X + self._failed + list(self._pending.values()))
+        for _, x in sorted(proposals, key=lambda p: -p[0]):
+            if np.min(np.linalg.norm(known - x, axis=1)) > DUPLICATE_DISTANCE:
+                return x
+        return self.rng.random(d)  # every candidate repeats a known point: a small discrete space
