@@ -21,6 +21,7 @@ SIGNAL_VARIANCE_BOUNDS = (5e-2, 20.0)
 NOISE_VARIANCE_BOUNDS = (1e-6, 1.0)
 # Cholesky jitter: start from nothing, then grow from this fraction of the mean diagonal, x10 a step.
 JITTER_START, JITTER_MAX = 1e-10, 1e-2
+LML_MAXITER = 100  # L-BFGS-B iterations per start; the optimum moves little between BO steps
 
 
 def _scaled_differences(X1, X2, lengthscales):
@@ -151,7 +152,8 @@ class GaussianProcess:
         for theta0 in starts:
             try:
                 result = minimize(lambda t: [-v for v in self.log_marginal_likelihood(t, eval_gradient=True)],
-                                  theta0, jac=True, method="L-BFGS-B", bounds=bounds)
+                                  theta0, jac=True, method="L-BFGS-B", bounds=bounds,
+                                  options={"maxiter": LML_MAXITER})
             except np.linalg.LinAlgError:
                 continue
             if result.fun < best_value:

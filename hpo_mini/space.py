@@ -66,6 +66,10 @@ class Float:
             return (np.log(v) - np.log(a)) / (np.log(b) - np.log(a))
         return (v - a) / (b - a)
 
+    def snap(self, u):
+        """Unit numbers -> the unit numbers of the values they decode to (identity for a Float)."""
+        return np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+
     def grid(self, n):
         """n evenly spaced values (geometrically spaced when log=True), ends included."""
         if n < 1:
@@ -99,6 +103,9 @@ class Int(Float):
 
     def from_unit(self, u):
         return np.clip(np.round(super().from_unit(u)), self.lo, self.hi).astype(int)
+
+    def snap(self, u):
+        return self.to_unit(self.from_unit(u))
 
     def grid(self, n):
         if n < 1:
@@ -147,6 +154,10 @@ class Categorical:
         index = np.array([self.index(v) for v in np.atleast_1d(np.asarray(values, dtype=object))])
         out = (index + 0.5) / k
         return out if np.ndim(values) else out[0]
+
+    def snap(self, u):
+        k = len(self.choices)
+        return (np.clip(np.floor(np.asarray(u, dtype=float) * k), 0, k - 1) + 0.5) / k
 
     def index(self, value) -> int:
         for i, c in enumerate(self.choices):
@@ -237,6 +248,13 @@ class Space:
         return np.column_stack(
             [dim.to_unit([c[name] for c in configs]) for name, dim in self.dimensions.items()]
         ).astype(float)
+
+    def snap(self, U) -> np.ndarray:
+        """Move unit points to the unit points of the configs they decode to: integers and choices
+        own slices of [0, 1], and a point is moved to its slice's representative. Vectorized
+        `to_unit(from_unit(U))`, used by model-based searchers to score the points that would run."""
+        U = np.atleast_2d(np.asarray(U, dtype=float))
+        return np.column_stack([dim.snap(U[:, j]) for j, dim in enumerate(self.dimensions.values())])
 
     def sample(self, rng, n=1) -> list[dict]:
         """n independent configs, uniform in the unit cube (log-uniform on log dimensions)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import qmc
+from threadpoolctl import threadpool_limits
 
 from ..acquisition import (
     log_expected_improvement,
@@ -73,7 +74,8 @@ class BayesianOptimization(Searcher):
         elif len(self._y) < 2:  # the initial design failed too often to fit a model: keep sampling
             x = self.trial_rng(trial_id).random(len(self.space))
         else:
-            x = self._propose()
+            with threadpool_limits(limits=1, user_api="blas"):  # small matrices: threads only cost
+                x = self._propose()
         config = self.space.from_unit(x)[0]
         trial = self._new_trial(config)
         self._pending[trial.id] = self.space.to_unit(config)[0]
@@ -91,10 +93,6 @@ class BayesianOptimization(Searcher):
             self._y.append(float(value))
 
     # -- the model and the acquisition -------------------------------------------------------------
-    def snap(self, U):
-        """Map unit points to the unit points of the configs they decode to (integers, categoricals)."""
-        return self.space.to_unit(self.space.from_unit(np.atleast_2d(U)))
-
     def fit_model(self):
         """Fit the GP to completed trials plus pending ones at the liar's value; return the best loss."""
         y = np.array(self._y)
@@ -105,7 +103,7 @@ class BayesianOptimization(Searcher):
 
     def acquisition_values(self, U, best):
         """The acquisition at unit points U (snapped first); larger is better."""
-        mu, sigma = self.gp.predict(self.snap(U), return_std=True)
+        mu, sigma = self.gp.predict(self.space.snap(U), return_std=True)
         if self.acquisition == "ei":
             return log_expected_improvement(mu, sigma, best, self.xi)
         if self.acquisition == "pi":
@@ -115,14 +113,14 @@ class BayesianOptimization(Searcher):
     def _propose(self):
         best = self.fit_model()
         d = len(self.space)
-        candidates = self.snap(self.rng.random((self.n_candidates, d)))
+        candidates = self.space.snap(self.rng.random((self.n_candidates, d)))
         scores = self.acquisition_values(candidates, best)
         starts = candidates[np.argsort(-scores)[: self.n_local]]
         proposals = [(scores.max(), candidates[np.argmax(scores)])]
         for x0 in starts:  # local refinement of the best candidates
             result = minimize(lambda x: -self.acquisition_values(x, best)[0], x0, method="L-BFGS-B",
                               bounds=[(0.0, 1.0)] * d, options={"maxiter": 50})
-            proposals.append((-result.fun, self.snap(result.x)[0]))
+            proposals.append((-result.fun, self.space.snap(result.x)[0]))
         proposals += [(s, c) for s, c in zip(scores, candidates)]  # fall-backs if all the above are repeats
         known = np.array(self._X + self._failed + list(self._pending.values()))
         for _, x in sorted(proposals, key=lambda p: -p[0]):
