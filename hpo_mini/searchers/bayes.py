@@ -30,6 +30,7 @@ from .base import Searcher, is_failure
 __all__ = ["BayesianOptimization"]
 
 DUPLICATE_DISTANCE = 1e-6  # in the unit cube: a proposal this close to a known point is a repeat
+LOG_WARP_EPS = 1e-3  # log(y - min y + eps), eps this fraction of the observed range: the best point stays finite
 
 
 class BayesianOptimization(Searcher):
@@ -43,14 +44,18 @@ class BayesianOptimization(Searcher):
     liar:          the value a pending trial is assumed to have while it runs ("min", "mean" or "max" of
                    the observed values): the constant liar of Ginsbourger, Le Riche & Carraro (2010),
                    so that parallel asks under an executor propose different points.
+    y_transform:   "none", "log" (model log(y - min y + eps): helps when a few values are huge, as on
+                   Rosenbrock), or "auto": pick, at every step, whichever model explains the data better.
     Failed trials are left out of the GP fit, but their points are never proposed again.
     """
 
     def __init__(self, space, *, seed=None, n_initial=None, kernel="matern52", acquisition="ei", xi=0.01,
-                 kappa=2.0, n_candidates=2000, n_local=5, liar="min", gp_restarts=2):
+                 kappa=2.0, n_candidates=2000, n_local=5, liar="min", gp_restarts=2, y_transform="auto"):
         super().__init__(space, seed=seed)
         if acquisition not in ("ei", "pi", "ucb"):
             raise ValueError(f"acquisition must be 'ei', 'pi' or 'ucb', but got {acquisition!r}")
+        if y_transform not in ("auto", "none", "log"):
+            raise ValueError(f"y_transform must be 'auto', 'none' or 'log', but got {y_transform!r}")
         if liar not in ("min", "mean", "max"):
             raise ValueError(f"liar must be 'min', 'mean' or 'max', but got {liar!r}")
         d = len(self.space)
@@ -59,7 +64,9 @@ class BayesianOptimization(Searcher):
             raise ValueError(f"n_initial must be >= 1, but got {n_initial!r}")
         self.kernel, self.acquisition, self.xi, self.kappa = kernel, acquisition, xi, kappa
         self.n_candidates, self.n_local, self.liar = int(n_candidates), int(n_local), liar
-        self.gp = GaussianProcess(kernel, n_restarts=gp_restarts, seed=self.rng)
+        self.y_transform = y_transform
+        self._gps = {name: GaussianProcess(kernel, n_restarts=gp_restarts, seed=self.rng) for name in ("none", "log")}
+        self.gp = self._gps["none" if y_transform == "auto" else y_transform]
         self._sobol = qmc.Sobol(d, scramble=True, seed=self.trial_rng(0, stream=1))
         self._initial = self._sobol.random(2 ** int(np.ceil(np.log2(self.n_initial))))[: self.n_initial]
         self._X, self._y = [], []  # completed trials: unit points and losses
@@ -94,12 +101,35 @@ class BayesianOptimization(Searcher):
 
     # -- the model and the acquisition -------------------------------------------------------------
     def fit_model(self):
-        """Fit the GP to completed trials plus pending ones at the liar's value; return the best loss."""
+        """Fit the GP to completed trials plus pending ones at the liar's value.
+
+        With y_transform="auto", fit one GP to y and one to log(y - min y + eps) and keep the one whose
+        data are more probable *in the units of y*: the log-model's evidence is corrected by the
+        Jacobian of the warp, sum_i log g'(y_i) = -sum_i log(y_i - min y + eps) (the change-of-variables
+        rule; cf. warped GPs, Snelson, Rasmussen & Ghahramani, NeurIPS 2003). Returns the best
+        (transformed) loss, the incumbent for the acquisition.
+        """
         y = np.array(self._y)
         lie = {"min": y.min(), "mean": y.mean(), "max": y.max()}[self.liar]
         X = np.array(self._X + list(self._pending.values()))
-        self.gp.fit(X, np.concatenate([y, np.full(len(self._pending), lie)]))
-        return y.min()
+        y_all = np.concatenate([y, np.full(len(self._pending), lie)])
+        evidence = {}
+        for name in (("none", "log") if self.y_transform == "auto" else (self.y_transform,)):
+            z, log_jacobian = self._warp(name, y_all)
+            gp = self._gps[name].fit(X, z)
+            # log p(y) = log p(z_standardized) - n log std(z) + log |dz/dy|
+            evidence[name] = gp.log_marginal_likelihood() - len(z) * np.log(gp.y_std_) + log_jacobian
+        self.transform_ = max(evidence, key=evidence.get)
+        self.gp = self._gps[self.transform_]
+        return self._warp(self.transform_, y)[0].min()
+
+    def _warp(self, name, y):
+        """(g(y), sum log g'(y)) for the output transform `name`."""
+        if name == "none":
+            return y, 0.0
+        observed = np.array(self._y)
+        shift = observed.min() - LOG_WARP_EPS * (np.ptp(observed) + 1e-12)
+        return np.log(y - shift), -np.sum(np.log(y - shift))
 
     def acquisition_values(self, U, best):
         """The acquisition at unit points U (snapped first); larger is better."""
