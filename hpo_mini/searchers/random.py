@@ -7,11 +7,13 @@ grid of the same size tries only n**(1/d).
 
 from __future__ import annotations
 
+import math
+
 from scipy.stats import qmc
 
 from .base import Searcher
 
-__all__ = ["RandomSearch", "SAMPLERS"]
+__all__ = ["RandomSearch", "SAMPLERS", "hit_probability", "trials_needed"]
 
 SAMPLERS = ("uniform", "sobol", "lhs")
 
@@ -60,3 +62,25 @@ class RandomSearch(Searcher):
 
     def ask(self):
         return self._new_trial(self.space.from_unit(self.unit_point(self._next_id))[0])
+
+
+def hit_probability(n, q):
+    """P(at least one of n independent random trials lands in the top q fraction) = 1 - (1 - q)^n.
+
+    The top q fraction is a quantile of the *sampling distribution*: the statement holds for any
+    objective, and says nothing about how close that quantile is to the optimum.
+    """
+    if not 0 < q < 1:
+        raise ValueError(f"q (the top fraction) must be in (0, 1), but got {q!r}")
+    if n < 0:
+        raise ValueError(f"n (the number of trials) must be >= 0, but got {n!r}")
+    return 1.0 - (1.0 - q) ** n
+
+
+def trials_needed(q, p):
+    """The fewest random trials with P(at least one in the top q fraction) >= p:
+    n = ceil(ln(1 - p) / ln(1 - q)); q = 5%, p = 95% gives 59."""
+    if not (0 < q < 1 and 0 < p < 1):
+        raise ValueError(f"q and p must both be in (0, 1), but got q={q!r}, p={p!r}")
+    n = math.log(1 - p) / math.log(1 - q)
+    return math.ceil(n - 1e-12)  # 1e-12: an exact integer ratio must not round up by float noise

@@ -1,0 +1,183 @@
+"""viz.py and widgets.py without a browser: the points, the figures, and a widget that redraws."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from hpo_mini import optimize
+from hpo_mini.objectives import branin
+from hpo_mini.searchers import RandomSearch
+from hpo_mini.viz import (
+    METHODS,
+    coverage_points,
+    largest_grid_side,
+    n_distinct,
+    plot_best_so_far,
+    plot_coverage,
+    plot_grid_explosion,
+    plot_hit_probability,
+    plot_log_scale,
+)
+from hpo_mini.widgets import coverage_data, coverage_explorer, coverage_figure
+
+
+# ---- coverage_points ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("n, d", [(9, 2), (16, 3), (30, 5)])
+def test_coverage_points_shape_and_range(method, n, d):
+    X = coverage_points(method, n, d, seed=1)
+    expected_rows = largest_grid_side(n, d) ** d if method == "grid" else n
+    assert X.shape == (expected_rows, d)
+    assert X.min() >= 0.0 and X.max() <= 1.0
+
+
+@pytest.mark.parametrize("n, d, k", [(9, 2, 3), (10, 2, 3), (8, 3, 2), (26, 3, 2), (27, 3, 3), (64, 3, 4),
+                                     (124, 3, 4), (125, 3, 5), (1, 4, 1), (15, 4, 1), (16, 4, 2)])
+def test_largest_grid_side_is_floor_of_the_dth_root(n, d, k):
+    # 64 ** (1/3) is 3.9999999999999996 in floating point: the side must still be 4.
+    assert largest_grid_side(n, d) == k
+    assert k**d <= n < (k + 1) ** d
+
+
+def test_grid_of_9_in_2d_tries_3_distinct_x0_values_and_random_tries_9():
+    grid = coverage_points("grid", 9, 2)
+    assert n_distinct(grid[:, 0]) == 3 and n_distinct(grid[:, 1]) == 3
+    assert sorted(set(np.round(grid[:, 0], 12))) == [0.0, 0.5, 1.0]
+    for method in ("random", "sobol", "lhs"):
+        assert n_distinct(coverage_points(method, 9, 2, seed=0)[:, 0]) == 9
+
+
+def test_grid_in_3d_projects_27_points_onto_9_distinct_pairs():
+    grid = coverage_points("grid", 27, 3)
+    assert len({tuple(row) for row in np.round(grid[:, :2], 9)}) == 9
+
+
+def test_lhs_puts_one_point_in_each_of_n_slices_of_every_axis():
+    n = 12
+    X = coverage_points("lhs", n, 3, seed=4)
+    for j in range(3):
+        assert sorted(np.floor(X[:, j] * n).astype(int)) == list(range(n))
+
+
+def test_sobol_with_a_power_of_two_is_stratified_on_every_axis():
+    n = 16
+    X = coverage_points("sobol", n, 4, seed=2)
+    for j in range(4):
+        assert sorted(np.floor(X[:, j] * n).astype(int)) == list(range(n))
+
+
+def test_random_points_are_not_stratified_in_general():
+    # The contrast to the two tests above: i.i.d. points leave some of the 16 slices empty.
+    X = coverage_points("random", 16, 4, seed=2)
+    assert any(len(set(np.floor(X[:, j] * 16).astype(int))) < 16 for j in range(4))
+
+
+def test_seed_reproduces_random_designs_and_grid_ignores_it():
+    for method in ("random", "sobol", "lhs"):
+        assert np.array_equal(coverage_points(method, 10, 3, seed=5), coverage_points(method, 10, 3, seed=5))
+        assert not np.array_equal(coverage_points(method, 10, 3, seed=5), coverage_points(method, 10, 3, seed=6))
+    assert np.array_equal(coverage_points("grid", 10, 3, seed=5), coverage_points("grid", 10, 3, seed=6))
+
+
+@pytest.mark.parametrize("args, message", [(("hexagonal", 9, 2), "method must be one of"),
+                                           (("random", 0, 2), "positive integer"),
+                                           (("random", 2.5, 2), "positive integer")])
+def test_coverage_points_rejects_bad_input_with_a_clear_message(args, message):
+    with pytest.raises(ValueError, match=message):
+        coverage_points(*args)
+
+
+def test_n_distinct():
+    assert n_distinct([]) == 0
+    assert n_distinct([0.5, 0.5 + 1e-12, 0.25, 1.0]) == 3
+
+
+# ---- figures -----------------------------------------------------------------------------------
+
+def test_plot_coverage_has_two_axes_per_method_and_counts_in_titles():
+    points = {m: coverage_points(m, 9, 2, seed=0) for m in ("grid", "random")}
+    fig = plot_coverage(points, highlight=(0.3, 0.45))
+    assert isinstance(fig, Figure) and len(fig.axes) == 4
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "grid: 3 distinct x0 values of 9 trials" in titles
+    assert "random: 9 distinct x0 values of 9 trials" in titles
+
+
+def test_plot_coverage_important_axis_and_errors():
+    fig = plot_coverage({"grid": coverage_points("grid", 27, 3)}, important=2)
+    assert "3 distinct x2 values of 27 trials" in fig.axes[1].get_title()
+    with pytest.raises(ValueError, match="empty"):
+        plot_coverage({})
+    with pytest.raises(ValueError, match="important"):
+        plot_coverage({"grid": coverage_points("grid", 9, 2)}, important=2)
+
+
+def test_plot_best_so_far_draws_each_study_and_a_band_for_lists():
+    f = branin()
+    one = optimize(f, RandomSearch(f.space, seed=0), n_trials=15, progress=False)
+    many = [optimize(f, RandomSearch(f.space, seed=s), n_trials=15, progress=False) for s in range(4)]
+    fig = plot_best_so_far({"one seed": one, "four seeds": many}, log=True)
+    assert isinstance(fig, Figure) and len(fig.axes) == 1
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2 and len(ax.collections) == 1  # one band, for the list
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), one.best_values())
+    median = np.median([s.best_values() for s in many], axis=0)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), median)
+
+
+def test_plot_grid_explosion_bar_heights_are_k_to_the_d():
+    fig = plot_grid_explosion(values_per_dim=(3, 10), d_max=4)
+    heights = sorted(p.get_height() for p in fig.axes[0].patches)
+    assert heights == sorted([3.0**d for d in range(1, 5)] + [10.0**d for d in range(1, 5)])
+
+
+def test_plot_log_scale_one_row_per_sample_and_counts_add_up():
+    rng = np.random.default_rng(0)
+    samples = {"uniform": rng.uniform(1e-5, 1e-1, 500), "log-uniform": 10 ** rng.uniform(-5, -1, 500)}
+    fig = plot_log_scale(samples, 1e-5, 1e-1)
+    assert len(fig.axes) == 2
+    assert sum(p.get_height() for p in fig.axes[0].patches) == 500
+
+
+def test_plot_hit_probability_curves_and_simulated_points():
+    fig = plot_hit_probability(n_max=100, qs=(0.05,), simulated={0.05: {10: 0.4, 60: 0.95}})
+    line, dots = fig.axes[0].lines[:2]
+    assert line.get_ydata()[59] == pytest.approx(1 - 0.95**60)  # n = 60 -> 0.954
+    assert list(dots.get_xdata()) == [10, 60]
+
+
+# ---- the widget, without a browser -------------------------------------------------------------
+
+def test_coverage_figure_is_a_plain_function():
+    assert len(coverage_figure("all", 16, 2, 0).axes) == 2 * len(METHODS)
+    assert len(coverage_figure("random", 16, 2, 0).axes) == 2
+    assert set(coverage_data("all", 8, 3, 0)) == set(METHODS)
+
+
+@pytest.mark.parametrize("control, new_value", [("method", "random"), ("n", 25), ("d", 3), ("seed", 7)])
+def test_moving_each_control_redraws_the_figure(control, new_value):
+    explorer = coverage_explorer(method="all", n=16, d=2, seed=0)
+    before_points, before_png, draws = explorer.points, explorer.png, explorer.n_draws
+    getattr(explorer, control).value = new_value
+    assert explorer.n_draws == draws + 1
+    assert explorer.png != before_png
+    changed = set(before_points) != set(explorer.points) or any(
+        before_points[m].shape != explorer.points[m].shape or not np.array_equal(before_points[m], explorer.points[m])
+        for m in explorer.points
+    )
+    assert changed
+    # The explorer draws exactly what the plain function computes for the controls' values.
+    expected = coverage_data(explorer.method.value, explorer.n.value, explorer.d.value, explorer.seed.value)
+    for m in expected:
+        np.testing.assert_array_equal(explorer.points[m], expected[m])
+
+
+def test_explorer_exposes_its_controls_and_disables_seed_for_the_grid():
+    explorer = coverage_explorer(method="grid", n=16)
+    assert [c.description for c in explorer.controls] == ["method", "n trials", "dimension d", "seed"]
+    assert explorer.seed.disabled
+    assert explorer.points["grid"].shape == (16, 2)
+    explorer.method.value = "sobol"
+    assert not explorer.seed.disabled
+    assert explorer.out in explorer.children
