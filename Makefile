@@ -9,7 +9,9 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Use the kernel of this venv, never one registered elsewhere on the machine.
 export JUPYTER_PREFER_ENV_PATH := 1
 
-.PHONY: lab test test-unit test-notebooks test-browser bench clean
+.PHONY: lab test test-unit test-notebooks test-browser bench solutions grade clean
+# Tests never write to the learner's practice log.
+export HPO_MINI_PRACTICE_LOG := off
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +34,12 @@ lab: $(VENV)/.installed-lab
 test: test-unit test-notebooks test-browser
 
 test-unit: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q -rs -n 2 tests/unit
+	$(BIN)/python -m pytest -q -rs -n 2 --dist loadfile tests/unit
 
 test-notebooks: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -rs -n 2 --dist loadfile tests/notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=120 lessons
+	$(BIN)/python -m pytest -q -rs -n 2 --dist loadfile --nbval-lax --nbval-current-env quizzes
+	$(BIN)/python -m pytest -q -rs -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/quiz_sanitize.cfg solutions
 
 test-browser: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -rs tests/browser
@@ -43,6 +47,15 @@ test-browser: $(VENV)/.installed-test
 ## make bench: the benchmark scripts, each printing its table
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/runner_overhead.py
+
+## make solutions: rebuild quizzes/ and solutions/ from the question bank (hpo_mini/quiz/bank)
+solutions: $(VENV)/.installed-test
+	$(BIN)/python -m hpo_mini.quiz.build
+
+## make grade DIR=path/to/submissions [OUT=grades.csv]: run every submitted quiz, write a CSV
+grade: $(VENV)/.installed-test
+	@test -n "$(DIR)" || { echo "usage: make grade DIR=path/to/submissions [OUT=grades.csv]"; exit 2; }
+	$(BIN)/python -m hpo_mini.quiz.gradebook "$(DIR)" --out "$(or $(OUT),grades.csv)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

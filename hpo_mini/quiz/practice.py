@@ -1,0 +1,100 @@
+"""The practice log: one JSON line per checked answer, so weak topics can come back later.
+
+    {"time": "2026-01-05T10:31:02Z", "quiz": "03_grid_and_random", "question": "q03.sobol",
+     "topics": ["sobol"], "status": "wrong", "correct": false}
+
+Where: $HPO_MINI_PRACTICE_LOG if set ("off" turns logging off), else
+$XDG_DATA_HOME/hpo_mini/practice.jsonl, else ~/.local/share/hpo_mini/practice.jsonl
+(%LOCALAPPDATA%\\hpo_mini\\practice.jsonl on Windows). A log that cannot be written never stops a
+quiz: the check still prints its feedback and a one-time warning says why nothing was logged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+__all__ = ["log_path", "record", "read_log", "topic_stats", "weak_topics"]
+
+ENV_VAR = "HPO_MINI_PRACTICE_LOG"
+_warned = False
+
+
+def log_path() -> Path | None:
+    """Where the log lives, or None when logging is off."""
+    override = os.environ.get(ENV_VAR)
+    if override is not None:
+        return None if override.strip().lower() in ("", "off", "0", "none") else Path(override).expanduser()
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "hpo_mini" / "practice.jsonl"
+
+
+def record(quiz_id, question, status, now=None) -> None:
+    """Append one line for a checked answer (placeholders and wrong types are not logged)."""
+    global _warned
+    path = log_path()
+    if path is None:
+        return
+    now = now or datetime.now(timezone.utc)
+    line = {
+        "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "quiz": quiz_id,
+        "question": question.id,
+        "topics": list(question.topics),
+        "status": status,
+        "correct": status in ("correct", "done"),
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(line) + "\n")
+    except OSError as exc:
+        if not _warned:
+            warnings.warn(f"practice log not written ({exc}); set {ENV_VAR} to a writable file or to 'off'", stacklevel=3)
+            _warned = True
+
+
+def read_log(path=None) -> list[dict]:
+    """All records; lines that are not valid JSON (a crash mid-write) are skipped."""
+    path = Path(path) if path is not None else log_path()
+    if path is None or not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(rec, dict) and "topics" in rec and "correct" in rec:
+            out.append(rec)
+    return out
+
+
+def topic_stats(records) -> dict:
+    """topic -> (n_correct, n_attempts)."""
+    stats = defaultdict(lambda: [0, 0])
+    for rec in records:
+        for topic in rec["topics"]:
+            stats[topic][0] += bool(rec["correct"])
+            stats[topic][1] += 1
+    return {t: tuple(v) for t, v in stats.items()}
+
+
+def weakness(stats, topic) -> float:
+    """The smoothed error rate (wrong + 1) / (attempts + 2): 0.5 for a topic never practised."""
+    right, total = stats.get(topic, (0, 0))
+    return (total - right + 1) / (total + 2)
+
+
+def weak_topics(records, k=5) -> list[tuple[str, float]]:
+    """The k topics with the highest smoothed error rate among those practised."""
+    stats = topic_stats(records)
+    ranked = sorted(stats, key=lambda t: (-weakness(stats, t), t))
+    return [(t, weakness(stats, t)) for t in ranked[:k]]

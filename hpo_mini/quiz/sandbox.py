@@ -1,0 +1,146 @@
+"""Run a learner's function against a checker with a time limit, so an infinite loop fails the
+question instead of hanging the notebook.
+
+Where `os.fork` exists (Linux, macOS) the checker runs in a forked child: it inherits the learner's
+function as it is (no pickling), the parent waits at most `time_limit` seconds and kills the child
+if it is still running. The child talks to the parent over a pipe in JSON lines:
+
+    {"case": "p_at_least_one(q=0.05, n=60)"}      before each case, so a timeout can name it
+    {"ok": true, "message": "...", "passed": 40}   at the end
+
+Without fork (Windows) the checker runs in a daemon thread that is abandoned after the time limit:
+the notebook goes on, but the runaway thread keeps a core busy until the kernel is restarted.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import select
+import signal
+import sys
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+
+__all__ = ["CheckOutcome", "run_with_time_limit", "DEFAULT_TIME_LIMIT"]
+
+# Long enough for a correct solution on a loaded 2-core laptop (the reference checks take < 0.1 s),
+# short enough that a learner waiting on an infinite loop is told within a couple of seconds.
+DEFAULT_TIME_LIMIT = 2.0
+
+
+@dataclass
+class CheckOutcome:
+    ok: bool
+    message: str  # what went wrong (empty when ok)
+    passed: int = 0  # cases passed before the first failure (all of them when ok)
+    timed_out: bool = False
+
+
+def _run_checker(checker, fn, report) -> CheckOutcome:
+    try:
+        ok, message, passed = checker(fn, report)
+        return CheckOutcome(bool(ok), str(message), int(passed))
+    except Exception as exc:  # a bug in the learner's code that escaped the checker's own guards
+        return CheckOutcome(False, f"your function raised {type(exc).__name__}: {exc}", 0)
+
+
+def run_with_time_limit(checker, fn, time_limit: float = DEFAULT_TIME_LIMIT) -> CheckOutcome:
+    """Run `checker(fn, report)` -> (ok, message, n_passed) with a wall-clock limit."""
+    if hasattr(os, "fork"):
+        return _run_forked(checker, fn, time_limit)
+    return _run_threaded(checker, fn, time_limit)
+
+
+def _timeout_outcome(time_limit, case) -> CheckOutcome:
+    where = f" on {case}" if case else ""
+    return CheckOutcome(
+        False,
+        f"your function did not return within {time_limit:g} s{where}: is there a loop that never ends?",
+        timed_out=True,
+    )
+
+
+def _run_forked(checker, fn, time_limit) -> CheckOutcome:
+    read_fd, write_fd = os.pipe()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that fork() in a multi-threaded process (a Jupyter kernel) may deadlock.
+        # The child touches no lock the kernel's threads hold (its output goes to a StringIO), and
+        # a child that does hang is killed at the time limit like any other.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # child
+        code = 0
+        try:
+            os.close(read_fd)
+            sys.stdout = sys.stderr = io.StringIO()  # the learner's prints must not reach the kernel
+            out = os.fdopen(write_fd, "w", buffering=1)
+
+            def report(case):
+                out.write(json.dumps({"case": str(case)}) + "\n")
+
+            result = _run_checker(checker, fn, report)
+            out.write(json.dumps({"ok": result.ok, "message": result.message, "passed": result.passed}) + "\n")
+            out.flush()
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)  # no atexit handlers, no flushing of the kernel's streams
+
+    os.close(write_fd)
+    deadline = time.monotonic() + time_limit
+    buffer, case, final = b"", None, None
+    try:
+        while final is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            ready, _, _ = select.select([read_fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(read_fd, 65536)
+            if not chunk:  # the child exited
+                break
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                msg = json.loads(line)
+                if "case" in msg:
+                    case = msg["case"]
+                else:
+                    final = msg
+    finally:
+        os.close(read_fd)
+        if final is None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.waitpid(pid, 0)
+    if final is not None:
+        return CheckOutcome(final["ok"], final["message"], final["passed"])
+    if time.monotonic() >= deadline:
+        return _timeout_outcome(time_limit, case)
+    where = f" on {case}" if case else ""
+    return CheckOutcome(False, f"the check stopped unexpectedly{where} (did your function exit the process?)")
+
+
+def _run_threaded(checker, fn, time_limit) -> CheckOutcome:
+    box = {}
+    state = {"case": None}
+
+    def report(case):
+        state["case"] = str(case)
+
+    def target():
+        box["result"] = _run_checker(checker, fn, report)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(time_limit)
+    if thread.is_alive():
+        return _timeout_outcome(time_limit, state["case"])
+    return box["result"]
