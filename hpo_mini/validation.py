@@ -258,3 +258,49 @@ def holm_bonferroni(p_values, alpha=0.05) -> np.ndarray:
             break
         reject[index] = True
     return reject
+
+
+# --- leakage demo (lesson 02) ---
+# Random labels, so no model can beat chance on new data. Fitting a preprocessing step on ALL the data
+# before cross-validating lets the test folds shape the features; fitting it inside a Pipeline does not.
+
+__all__ += ["LEAKY_STEPS", "leakage_demo"]
+
+LEAKY_STEPS = ("select", "scale")
+
+
+def leakage_demo(seed=0, n_samples=50, n_features=1000, k=20, *, step="select", n_splits=5):
+    """(leaky_acc, honest_acc): k-fold CV accuracy of 1-nearest-neighbour on pure-noise data.
+
+    X ~ N(0, 1) of shape (n_samples, n_features); y: balanced random labels independent of X, so the
+    true accuracy of any classifier is 0.5. step="select" keeps the k features most correlated with y
+    (SelectKBest, ANOVA F); step="scale" standardizes the features (k is unused).
+    - leaky:  the step is fitted on all n_samples, then the classifier is cross-validated on its output.
+    - honest: Pipeline(step, classifier) is cross-validated, so the step is refitted on each training fold.
+    This is the "wrong and right way to do cross-validation" of Hastie, Tibshirani & Friedman (ESL,
+    2nd ed. 2009, sec. 7.10.2), one of the leakage patterns catalogued by Kaufman et al. (ACM TKDD 2012).
+    """
+    from sklearn.feature_selection import SelectKBest, f_classif
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if step not in LEAKY_STEPS:
+        raise ValueError(f"step must be one of {LEAKY_STEPS}, but got {step!r}")
+    if step == "select" and not 1 <= k <= n_features:
+        raise ValueError(f"k must be between 1 and n_features={n_features}, but got k={k}")
+    if n_samples < 2 * n_splits:
+        raise ValueError(f"need n_samples >= 2 * n_splits = {2 * n_splits}, but got n_samples={n_samples}")
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    y = rng.permutation(np.arange(n_samples) % 2)  # balanced, independent of X
+    folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
+
+    def make_step():
+        return SelectKBest(f_classif, k=k) if step == "select" else StandardScaler()
+
+    classifier = KNeighborsClassifier(n_neighbors=1)
+    leaky = cross_val_score(classifier, make_step().fit_transform(X, y), y, cv=folds).mean()
+    honest = cross_val_score(make_pipeline(make_step(), classifier), X, y, cv=folds).mean()
+    return float(leaky), float(honest)
