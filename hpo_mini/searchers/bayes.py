@@ -156,4 +156,8 @@ class BayesianOptimization(Searcher):
         for _, x in sorted(proposals, key=lambda p: -p[0]):
             if np.min(np.linalg.norm(known - x, axis=1)) > DUPLICATE_DISTANCE:
                 return x
-        return self.rng.random(d)  # every candidate repeats a known point: a small discrete space
+        for _ in range(100):  # every candidate repeats a known point: a small discrete space; try fresh ones
+            x = self.space.snap(self.rng.random(d))[0]
+            if np.min(np.linalg.norm(known - x, axis=1)) > DUPLICATE_DISTANCE:
+                return x
+        return x  # the space is (nearly) used up: a repeat is all there is

@@ -13,6 +13,17 @@ from hpo_mini.quiz.sandbox import run_with_time_limit
 
 CODE = {q.id: q for q in all_questions() if q.kind == "code"}
 
+# The first lines of a correct time_series_split (quiz 02): block sizes and the ValueError cases.
+_TS_CHECKS = (
+    "import numpy as np\n"
+    "def time_series_split(X, n_splits, gap=0):\n"
+    "    n = len(X)\n"
+    "    test_size = n // (n_splits + 1)\n"
+    "    first = n - n_splits * test_size\n"
+    "    if n < n_splits + 1 or first - gap <= 0:\n"
+    "        raise ValueError('too few rows')\n"
+)
+
 # question id -> {what is wrong: source}. Each defines the exercise's function.
 SUBTLY_WRONG = {
     "q03.code_p_at_least_one": {
@@ -103,6 +114,118 @@ SUBTLY_WRONG = {
             "    values = [objective(c) for c in configs]\n"
             "    i = min(range(n), key=values.__getitem__)\n"
             "    return {'config': configs[i], 'value': values[i]}"
+        ),
+    },
+    "q02.code_time_series_split": {
+        "off by one: keeps one row of the gap (start - gap + 1)": _TS_CHECKS + (
+            "    for start in range(first, n, test_size):\n"
+            "        yield np.arange(start - gap + 1 if gap else start), np.arange(start, start + test_size)"
+        ),
+        "off by one: drops one row too many (start - gap - 1)": _TS_CHECKS + (
+            "    for start in range(first, n, test_size):\n"
+            "        yield np.arange(max(start - gap - 1, 0)), np.arange(start, start + test_size)"
+        ),
+        "ignores the gap": _TS_CHECKS + (
+            "    for start in range(first, n, test_size):\n"
+            "        yield np.arange(start), np.arange(start, start + test_size)"
+        ),
+        "leaks the future: trains on every row outside the test block and the gap": _TS_CHECKS + (
+            "    for start in range(first, n, test_size):\n"
+            "        test = np.arange(start, start + test_size)\n"
+            "        train = np.setdiff1d(np.arange(n), np.arange(start - gap, start + test_size))\n"
+            "        yield train, test"
+        ),
+        "sorts the caller's X in place": _TS_CHECKS + (
+            "    X.sort(axis=0)  # 'make sure the rows are in time order'\n"
+            "    for start in range(first, n, test_size):\n"
+            "        yield np.arange(start - gap), np.arange(start, start + test_size)"
+        ),
+        "test blocks of n // n_splits rows": (
+            "import numpy as np\n"
+            "def time_series_split(X, n_splits, gap=0):\n"
+            "    n = len(X)\n"
+            "    test_size = n // n_splits\n"
+            "    first = n - n_splits * test_size\n"
+            "    if n < n_splits + 1 or first - gap <= 0:\n"
+            "        raise ValueError('too few rows')\n"
+            "    for start in range(first, n, test_size):\n"
+            "        yield np.arange(start - gap), np.arange(start, start + test_size)"
+        ),
+        "no ValueError: yields an empty training set": (
+            "import numpy as np\n"
+            "def time_series_split(X, n_splits, gap=0):\n"
+            "    n = len(X)\n"
+            "    test_size = max(n // (n_splits + 1), 1)\n"
+            "    for k in range(n_splits):\n"
+            "        start = n - (n_splits - k) * test_size\n"
+            "        yield np.arange(max(start - gap, 0)), np.arange(start, start + test_size)"
+        ),
+        "the gap taken from the test block": _TS_CHECKS + (
+            "    for start in range(first, n, test_size):\n"
+            "        yield np.arange(start), np.arange(start + gap, start + test_size)"
+        ),
+        "remainder rows left untested at the end": _TS_CHECKS + (
+            "    for k in range(1, n_splits + 1):\n"
+            "        start = k * test_size\n"
+            "        yield np.arange(start - gap), np.arange(start, start + test_size)"
+        ),
+        "boolean masks instead of indices": _TS_CHECKS + (
+            "    rows = np.arange(n)\n"
+            "    for start in range(first, n, test_size):\n"
+            "        yield rows < start - gap, (rows >= start) & (rows < start + test_size)"
+        ),
+    },
+    "q02.code_t_interval": {
+        "normal quantile (z) instead of t": (
+            "import numpy as np\n"
+            "from scipy import stats\n"
+            "def t_interval(scores, confidence=0.95):\n"
+            "    s = np.asarray(scores, dtype=float)\n"
+            "    half = stats.norm.ppf((1 + confidence) / 2) * s.std(ddof=1) / np.sqrt(len(s))\n"
+            "    return s.mean(), s.mean() - half, s.mean() + half"
+        ),
+        "ddof=0 (population standard deviation)": (
+            "import numpy as np\n"
+            "from scipy import stats\n"
+            "def t_interval(scores, confidence=0.95):\n"
+            "    s = np.asarray(scores, dtype=float)\n"
+            "    half = stats.t.ppf((1 + confidence) / 2, len(s) - 1) * s.std() / np.sqrt(len(s))\n"
+            "    return s.mean(), s.mean() - half, s.mean() + half"
+        ),
+        "n degrees of freedom instead of n - 1": (
+            "import numpy as np\n"
+            "from scipy import stats\n"
+            "def t_interval(scores, confidence=0.95):\n"
+            "    s = np.asarray(scores, dtype=float)\n"
+            "    half = stats.t.ppf((1 + confidence) / 2, len(s)) * s.std(ddof=1) / np.sqrt(len(s))\n"
+            "    return s.mean(), s.mean() - half, s.mean() + half"
+        ),
+        "one-sided quantile (ppf(confidence))": (
+            "import numpy as np\n"
+            "from scipy import stats\n"
+            "def t_interval(scores, confidence=0.95):\n"
+            "    s = np.asarray(scores, dtype=float)\n"
+            "    half = stats.t.ppf(confidence, len(s) - 1) * s.std(ddof=1) / np.sqrt(len(s))\n"
+            "    return s.mean(), s.mean() - half, s.mean() + half"
+        ),
+        "standard deviation, not standard error (no / sqrt(n))": (
+            "import numpy as np\n"
+            "from scipy import stats\n"
+            "def t_interval(scores, confidence=0.95):\n"
+            "    s = np.asarray(scores, dtype=float)\n"
+            "    half = stats.t.ppf((1 + confidence) / 2, len(s) - 1) * s.std(ddof=1)\n"
+            "    return s.mean(), s.mean() - half, s.mean() + half"
+        ),
+        "centres the caller's array in place": (
+            "import numpy as np\n"
+            "from scipy import stats\n"
+            "def t_interval(scores, confidence=0.95):\n"
+            "    s = np.asarray(scores, dtype=float)\n"
+            "    n, mean = len(s), s.mean()\n"
+            "    s -= mean\n"
+            "    sd = np.sqrt((s ** 2).sum() / (n - 1))\n"
+            "    half = stats.t.ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n)\n"
+            "    return mean, mean - half, mean + half"
         ),
     },
     "q01.code_gd_losses": {

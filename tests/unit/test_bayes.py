@@ -1,0 +1,165 @@
+"""BayesianOptimization: finds Branin's optimum, is reproducible, makes concurrent asks differ with a
+constant liar, never re-proposes a failed config, handles a mixed space, rejects bad arguments."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from hpo_mini import Categorical, Float, Int, Space, optimize
+from hpo_mini.objectives import branin
+from hpo_mini.searchers import BayesianOptimization
+
+BRANIN = branin()
+MIXED = Space({"lr": Float(1e-4, 1e-1, log=True), "depth": Int(2, 12), "kernel": Categorical(["rbf", "poly", "lin"]),
+               "frac": Float(0.0, 1.0)})
+
+
+def mixed_objective(config):
+    penalty = {"rbf": 0.0, "poly": 0.3, "lin": 0.6}[config["kernel"]]
+    return (np.log10(config["lr"]) + 2.5) ** 2 + 0.05 * (config["depth"] - 6) ** 2 + penalty + (config["frac"] - 0.3) ** 2
+
+
+def tell_initial_design(searcher, objective):
+    for _ in range(searcher.n_initial):
+        trial = searcher.ask()
+        searcher.tell(trial, objective(trial.config))
+
+
+def pairwise_min_distance(space, configs):
+    U = space.to_unit(configs)
+    D = np.linalg.norm(U[:, None] - U[None], axis=-1)
+    return D[np.triu_indices(len(U), k=1)].min()
+
+
+# ---------------------------------------------------------------- it optimizes
+
+
+def test_finds_branins_optimum_within_40_evaluations_for_most_seeds():
+    # A correctness smoke test, not a timing: about 1.5 s per run on the 2-core machine.
+    regrets = [BRANIN.regret(optimize(BRANIN, BayesianOptimization(BRANIN.space, seed=seed), n_trials=40,
+                                      progress=False).best_value) for seed in range(5)]
+    assert sum(r < 1e-2 for r in regrets) >= 3, f"regrets after 40 evaluations: {np.round(regrets, 5)}"
+    assert np.median(regrets) < 1e-2
+
+
+# ---------------------------------------------------------------- reproducibility
+
+
+def test_same_seed_same_sequence_of_configs():
+    def run(seed):
+        study = optimize(BRANIN, BayesianOptimization(BRANIN.space, seed=seed, n_initial=5), n_trials=12, progress=False)
+        return [t.config for t in study.trials]
+
+    a, b = run(3), run(3)
+    assert a == b
+    assert a[5:] != run(4)[5:]  # and the model-based part depends on the seed
+
+
+def test_initial_design_is_sobol_and_then_the_model_takes_over():
+    bo = BayesianOptimization(BRANIN.space, seed=0)
+    assert bo.n_initial == 8  # max(2 d + 1, 8) for d = 2
+    tell_initial_design(bo, BRANIN)
+    U = BRANIN.space.to_unit([t.config for t, _ in bo.history])
+    # a scrambled Sobol design of 8 points puts exactly one point in each eighth of every axis
+    for j in range(2):
+        assert sorted(np.floor(U[:, j] * 8).astype(int)) == list(range(8))
+
+
+# ---------------------------------------------------------------- constant liar
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_concurrent_asks_without_tell_are_distinct(seed):
+    bo = BayesianOptimization(BRANIN.space, seed=seed)
+    tell_initial_design(bo, BRANIN)
+    pending = [bo.ask() for _ in range(4)]
+    assert len({t.id for t in pending}) == 4
+    # well apart, not merely different: the duplicate guard alone only ensures a distance > 1e-6
+    assert pairwise_min_distance(BRANIN.space, [t.config for t in pending]) > 1e-3
+
+
+def test_the_liar_makes_a_pending_point_unattractive():
+    bo = BayesianOptimization(BRANIN.space, seed=0)
+    tell_initial_design(bo, BRANIN)
+    x_pending = BRANIN.space.to_unit(bo.ask().config)  # the acquisition's argmax, now pending
+    best = bo.fit_model()  # refitted with the pending point at the liar's value
+    at_pending = bo.acquisition_values(x_pending, best)[0]
+    elsewhere = bo.acquisition_values(np.random.default_rng(0).random((2000, 2)), best).max()
+    assert at_pending < elsewhere - 5, (at_pending, elsewhere)  # log EI: e^5 ~ 150 times smaller
+
+
+def test_parallel_run_under_a_thread_pool_proposes_distinct_configs():
+    with ThreadPoolExecutor(4) as executor:
+        study = optimize(BRANIN, BayesianOptimization(BRANIN.space, seed=0), n_trials=20, executor=executor,
+                         progress=False)
+    assert len(study.trials) == 20
+    assert all(t.state == "complete" for t in study.trials)
+    assert pairwise_min_distance(BRANIN.space, [t.config for t in study.trials]) > 1e-6
+
+
+# ---------------------------------------------------------------- failures
+
+
+def test_failed_configs_are_never_proposed_again():
+    space = Space({"n": Int(0, 9), "c": Categorical(["a", "b"])})  # 20 configs
+
+    def objective(config):
+        if config["n"] >= 6:
+            raise RuntimeError("diverged")  # 8 of the 20 configs fail
+        return (config["n"] - 2) ** 2 + (config["c"] == "b")
+
+    study = optimize(objective, BayesianOptimization(space, seed=1, n_initial=4), n_trials=16, progress=False)
+    configs = [tuple(t.config.values()) for t in study.trials]
+    failed = [tuple(t.config.values()) for t in study.trials if t.state == "failed"]
+    assert failed, "the test needs some failures"
+    assert len(set(configs)) == len(configs), f"a config was proposed twice: {configs}"
+    assert study.best_config == {"n": 2, "c": "a"}
+
+
+def test_failures_are_left_out_of_the_model():
+    def objective(config):
+        return np.nan if config["x0"] > 5 else BRANIN(config)
+
+    bo = BayesianOptimization(BRANIN.space, seed=0)
+    study = optimize(objective, bo, n_trials=20, progress=False)
+    n_failed = sum(t.state == "failed" for t in study.trials)
+    assert n_failed >= 1
+    assert len(bo._y) == 20 - n_failed and np.all(np.isfinite(bo._y))
+    assert len(bo._failed) == n_failed
+
+
+# ---------------------------------------------------------------- mixed spaces
+
+
+@pytest.mark.parametrize("acquisition", ["ei", "pi", "ucb"])
+def test_mixed_space_runs_and_stays_in_the_space(acquisition):
+    study = optimize(mixed_objective, BayesianOptimization(MIXED, seed=0, acquisition=acquisition), n_trials=20,
+                     progress=False)
+    assert len(study.trials) == 20 and all(t.state == "complete" for t in study.trials)
+    for trial in study.trials:
+        assert MIXED.validate(trial.config) == trial.config  # in range, with plain Python types
+        assert type(trial.config["depth"]) is int and type(trial.config["lr"]) is float
+    assert study.best_value < 1.0
+
+
+# ---------------------------------------------------------------- arguments
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"acquisition": "ei2"}, "acquisition must be"),
+        ({"liar": "median"}, "liar must be"),
+        ({"n_initial": 0}, "n_initial must be >= 1"),
+        ({"kernel": "cubic"}, "kernel must be one of"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        BayesianOptimization(BRANIN.space, **kwargs)
+
+
+def test_a_bad_space_raises():
+    with pytest.raises(ValueError):
+        BayesianOptimization({"x": (0, 1)})
