@@ -47,6 +47,7 @@ test-browser: $(VENV)/.installed-test
 ## make bench: the benchmark scripts, each printing its table
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/runner_overhead.py
+	$(BIN)/python benchmarks/notebook_times.py
 
 ## make solutions: rebuild quizzes/ and solutions/ from the question bank (hpo_mini/quiz/bank)
 solutions: $(VENV)/.installed-test
