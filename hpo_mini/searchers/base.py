@@ -17,7 +17,7 @@ import numpy as np
 from ..space import as_space
 from ..study import Trial
 
-__all__ = ["Searcher", "is_failure"]
+__all__ = ["Searcher", "UnitCubeSearcher", "is_failure"]
 
 
 def is_failure(value) -> bool:
@@ -61,3 +61,33 @@ class Searcher:
 
     def is_finished(self) -> bool:
         return False
+
+
+class UnitCubeSearcher(Searcher):
+    """Base for model-based searchers (BO, TPE): keeps every trial as a point of the unit cube,
+    split into completed (`_X`, losses `_y`), failed (`_failed`) and pending (`_pending`, asked but
+    not told: what a constant liar fills in under an executor)."""
+
+    def __init__(self, space, *, seed=None):
+        super().__init__(space, seed=seed)
+        self._X, self._y = [], []  # completed trials: unit points and losses
+        self._failed = []  # unit points of failed trials
+        self._pending = {}  # trial id -> unit point, asked but not told
+
+    def _trial_at(self, x) -> Trial:
+        """A new trial at unit point x; it is pending, at the unit point of the config that will run."""
+        config = self.space.from_unit(x)[0]
+        trial = self._new_trial(config)
+        self._pending[trial.id] = self.space.to_unit(config)[0]
+        return trial
+
+    def tell(self, trial, value):
+        super().tell(trial, value)
+        x = self._pending.pop(trial.id, None)
+        if x is None:  # a trial we did not ask (e.g. replayed from a journal)
+            x = self.space.to_unit(trial.config)[0]
+        if is_failure(value):
+            self._failed.append(x)
+        else:
+            self._X.append(x)
+            self._y.append(float(value))

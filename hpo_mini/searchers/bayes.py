@@ -25,7 +25,7 @@ from ..acquisition import (
     upper_confidence_bound,
 )
 from ..gp import GaussianProcess
-from .base import Searcher, is_failure
+from .base import UnitCubeSearcher
 
 __all__ = ["BayesianOptimization"]
 
@@ -33,7 +33,7 @@ DUPLICATE_DISTANCE = 1e-6  # in the unit cube: a proposal this close to a known 
 LOG_WARP_EPS = 1e-3  # log(y - min y + eps), eps this fraction of the observed range: the best point stays finite
 
 
-class BayesianOptimization(Searcher):
+class BayesianOptimization(UnitCubeSearcher):
     """GP-based Bayesian optimization.
 
     n_initial:     size of the Sobol initial design (default max(2 d + 1, 8)).
@@ -69,9 +69,6 @@ class BayesianOptimization(Searcher):
         self.gp = self._gps["none" if y_transform == "auto" else y_transform]
         self._sobol = qmc.Sobol(d, scramble=True, seed=self.trial_rng(0, stream=1))
         self._initial = self._sobol.random(2 ** int(np.ceil(np.log2(self.n_initial))))[: self.n_initial]
-        self._X, self._y = [], []  # completed trials: unit points and losses
-        self._failed = []  # unit points of failed trials
-        self._pending = {}  # trial id -> unit point, asked but not told
 
     # -- the protocol ------------------------------------------------------------------------------
     def ask(self):
@@ -83,21 +80,7 @@ class BayesianOptimization(Searcher):
         else:
             with threadpool_limits(limits=1, user_api="blas"):  # small matrices: threads only cost
                 x = self._propose()
-        config = self.space.from_unit(x)[0]
-        trial = self._new_trial(config)
-        self._pending[trial.id] = self.space.to_unit(config)[0]
-        return trial
-
-    def tell(self, trial, value):
-        super().tell(trial, value)
-        x = self._pending.pop(trial.id, None)
-        if x is None:  # a trial we did not ask (e.g. replayed from a journal)
-            x = self.space.to_unit(trial.config)[0]
-        if is_failure(value):
-            self._failed.append(x)
-        else:
-            self._X.append(x)
-            self._y.append(float(value))
+        return self._trial_at(x)
 
     # -- the model and the acquisition -------------------------------------------------------------
     def fit_model(self):

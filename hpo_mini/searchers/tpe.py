@@ -54,7 +54,7 @@ import numpy as np
 from scipy.special import log_ndtr, logsumexp, ndtr, ndtri
 
 from ..space import Categorical, Int, Space, as_space
-from .base import Searcher, is_failure
+from .base import UnitCubeSearcher
 
 __all__ = ["TPE", "default_gamma", "split_observations", "parzen_estimator", "ParzenEstimator"]
 
@@ -273,7 +273,7 @@ def parzen_estimator(points, space=None, *, prior_weight=1.0, weights=None, cons
     return ParzenEstimator(space, w, mus, sigmas, choice_probs)
 
 
-class TPE(Searcher):
+class TPE(UnitCubeSearcher):
     """Tree-structured Parzen Estimator; see the module docstring for the algorithm and the defaults.
 
     gamma:         fraction of observations called good, in (0, 1], or a function n -> number of good
@@ -297,9 +297,6 @@ class TPE(Searcher):
         self.n_startup, self.n_candidates = int(n_startup), int(n_candidates)
         self.prior_weight = float(prior_weight)
         self.multivariate, self.constant_liar = bool(multivariate), bool(constant_liar)
-        self._X, self._y = [], []  # completed trials: unit points and losses
-        self._failed = []  # unit points of failed trials
-        self._pending = {}  # trial id -> unit point, asked but not told
 
     # -- the protocol ------------------------------------------------------------------------------
     def ask(self):
@@ -310,21 +307,7 @@ class TPE(Searcher):
             x = self._first_new(draws)
         else:
             x = self._propose(self.trial_rng(trial_id, stream=1))
-        config = self.space.from_unit(x)[0]
-        trial = self._new_trial(config)
-        self._pending[trial.id] = self.space.to_unit(config)[0]
-        return trial
-
-    def tell(self, trial, value):
-        super().tell(trial, value)
-        x = self._pending.pop(trial.id, None)
-        if x is None:  # a trial we did not ask (e.g. replayed from a journal)
-            x = self.space.to_unit(trial.config)[0]
-        if is_failure(value):
-            self._failed.append(x)
-        else:
-            self._X.append(x)
-            self._y.append(float(value))
+        return self._trial_at(x)
 
     # -- the model ---------------------------------------------------------------------------------
     def estimators(self, space=None, columns=None):
