@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -289,6 +290,21 @@ SUBTLY_WRONG = {
         "returns the whole record": "def pick_by_validation(results):\n    return min(results, key=lambda r: r['val_loss'])",
     },
 }
+
+
+def _more_wrong_implementations() -> dict:
+    """Tables for later quizzes: tests/unit/wrong_implementations/qNN.py, each defining WRONG = {qid: {what: source}}."""
+    out = {}
+    for path in sorted((Path(__file__).parent / "wrong_implementations").glob("q*.py")):
+        namespace = {}
+        exec(compile(path.read_text(), str(path), "exec"), namespace)
+        overlap = set(namespace["WRONG"]) & (set(out) | set(SUBTLY_WRONG))
+        assert not overlap, f"{path.name} repeats {sorted(overlap)}"
+        out.update(namespace["WRONG"])
+    return out
+
+
+SUBTLY_WRONG.update(_more_wrong_implementations())
 
 CASES = [(qid, what, src) for qid, wrongs in SUBTLY_WRONG.items() for what, src in wrongs.items()]
 
