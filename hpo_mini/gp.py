@@ -124,7 +124,9 @@ class GaussianProcess:
         return float(np.exp(self.theta_[-1]))
 
     # -- fitting ---------------------------------------------------------------------------------
-    def fit(self, X, y):
+    def fit(self, X, y, optimize=None):
+        """Condition on (X, y); fit the hyperparameters first if `optimize` (default: self.optimize).
+        With optimize=False and a previous fit, the previous hyperparameters are kept (frozen)."""
         X = np.atleast_2d(np.asarray(X, dtype=float))
         y = np.asarray(y, dtype=float).ravel()
         if len(X) != len(y) or len(y) == 0:
@@ -137,13 +139,14 @@ class GaussianProcess:
         self.y_ = (y - self.y_mean_) / self.y_std_
         d = X.shape[1]
         # Matrices this small are slower with a multi-threaded BLAS (50x on a busy 2-core machine).
+        optimize = self.optimize if optimize is None else optimize
         with threadpool_limits(limits=1, user_api="blas"):
-            self._fit_standardized(d)
+            self._fit_standardized(d, optimize)
         return self
 
-    def _fit_standardized(self, d):
+    def _fit_standardized(self, d, optimize):
         start = self.theta_ if self.theta_ is not None and len(self.theta_) == d + 2 else self._initial_theta(d)
-        self.theta_ = self._fit_theta(start) if self.optimize and len(self.y_) > 1 else start
+        self.theta_ = self._fit_theta(start) if optimize and len(self.y_) > 1 else start
         self._factorize()
 
     def _fit_theta(self, start):

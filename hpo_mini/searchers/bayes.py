@@ -31,6 +31,7 @@ __all__ = ["BayesianOptimization"]
 
 DUPLICATE_DISTANCE = 1e-6  # in the unit cube: a proposal this close to a known point is a repeat
 LOG_WARP_EPS = 1e-3  # log(y - min y + eps), eps this fraction of the observed range: the best point stays finite
+FD_STEP = 1e-7  # finite-difference step in the unit cube for the acquisition's gradient (about sqrt of float eps)
 
 
 class BayesianOptimization(UnitCubeSearcher):
@@ -43,14 +44,19 @@ class BayesianOptimization(UnitCubeSearcher):
                    by L-BFGS-B.
     liar:          the value a pending trial is assumed to have while it runs ("min", "mean" or "max" of
                    the observed values): the constant liar of Ginsbourger, Le Riche & Carraro (2010),
-                   so that parallel asks under an executor propose different points.
+                   so that parallel asks under an executor propose different points. The kernel's
+                   hyperparameters are fitted to the real results only; the lies are conditioned on
+                   with them frozen, so a lie cannot shrink the length-scales and cluster the batch.
+    gp_kwargs:     extra arguments for the GaussianProcess, e.g. {"optimize": False, "lengthscale": 0.2}
+                   to fix the hyperparameters instead of fitting them (gp.py).
     y_transform:   "none", "log" (model log(y - min y + eps): helps when a few values are huge, as on
                    Rosenbrock), or "auto": pick, at every step, whichever model explains the data better.
     Failed trials are left out of the GP fit, but their points are never proposed again.
     """
 
     def __init__(self, space, *, seed=None, n_initial=None, kernel="matern52", acquisition="ei", xi=0.01,
-                 kappa=2.0, n_candidates=2000, n_local=5, liar="min", gp_restarts=2, y_transform="auto"):
+                 kappa=2.0, n_candidates=2000, n_local=5, liar="mean", gp_restarts=2, y_transform="auto",
+                 gp_kwargs=None):
         super().__init__(space, seed=seed)
         if acquisition not in ("ei", "pi", "ucb"):
             raise ValueError(f"acquisition must be 'ei', 'pi' or 'ucb', but got {acquisition!r}")
@@ -65,7 +71,9 @@ class BayesianOptimization(UnitCubeSearcher):
         self.kernel, self.acquisition, self.xi, self.kappa = kernel, acquisition, xi, kappa
         self.n_candidates, self.n_local, self.liar = int(n_candidates), int(n_local), liar
         self.y_transform = y_transform
-        self._gps = {name: GaussianProcess(kernel, n_restarts=gp_restarts, seed=self.rng) for name in ("none", "log")}
+        gp_kwargs = {"n_restarts": gp_restarts, **(gp_kwargs or {})}
+        self._gps = {name: GaussianProcess(kernel, seed=self.rng, **gp_kwargs) for name in ("none", "log")}
+        self._fitted_on = None  # how many real results the GPs' hyperparameters were last fitted to
         self.gp = self._gps["none" if y_transform == "auto" else y_transform]
         self._sobol = qmc.Sobol(d, scramble=True, seed=self.trial_rng(0, stream=1))
         self._initial = self._sobol.random(2 ** int(np.ceil(np.log2(self.n_initial))))[: self.n_initial]
@@ -84,26 +92,29 @@ class BayesianOptimization(UnitCubeSearcher):
 
     # -- the model and the acquisition -------------------------------------------------------------
     def fit_model(self):
-        """Fit the GP to completed trials plus pending ones at the liar's value.
+        """Fit the GP to completed trials, then condition it on pending ones at the liar's value.
 
         With y_transform="auto", fit one GP to y and one to log(y - min y + eps) and keep the one whose
         data are more probable *in the units of y*: the log-model's evidence is corrected by the
         Jacobian of the warp, sum_i log g'(y_i) = -sum_i log(y_i - min y + eps) (the change-of-variables
-        rule; cf. warped GPs, Snelson, Rasmussen & Ghahramani, NeurIPS 2003). Returns the best
-        (transformed) loss, the incumbent for the acquisition.
+        rule; cf. warped GPs, Snelson, Rasmussen & Ghahramani, NeurIPS 2003); `evidence_` keeps both.
+        Returns the best (transformed) loss, the incumbent for the acquisition.
         """
-        y = np.array(self._y)
-        lie = {"min": y.min(), "mean": y.mean(), "max": y.max()}[self.liar]
-        X = np.array(self._X + list(self._pending.values()))
-        y_all = np.concatenate([y, np.full(len(self._pending), lie)])
-        evidence = {}
-        for name in (("none", "log") if self.y_transform == "auto" else (self.y_transform,)):
-            z, log_jacobian = self._warp(name, y_all)
-            gp = self._gps[name].fit(X, z)
-            # log p(y) = log p(z_standardized) - n log std(z) + log |dz/dy|
-            evidence[name] = gp.log_marginal_likelihood() - len(z) * np.log(gp.y_std_) + log_jacobian
-        self.transform_ = max(evidence, key=evidence.get)
+        X, y = np.array(self._X), np.array(self._y)
+        if self._fitted_on != len(y):  # new results: refit the hyperparameters (asks in a batch reuse them)
+            self.evidence_ = {}
+            for name in (("none", "log") if self.y_transform == "auto" else (self.y_transform,)):
+                z, log_jacobian = self._warp(name, y)
+                gp = self._gps[name].fit(X, z)
+                # log p(y) = log p(z_standardized) - n log std(z) + log |dz/dy|
+                self.evidence_[name] = gp.log_marginal_likelihood() - len(z) * np.log(gp.y_std_) + log_jacobian
+            self.transform_ = max(self.evidence_, key=self.evidence_.get)
+            self._fitted_on = len(y)
         self.gp = self._gps[self.transform_]
+        lie = {"min": y.min(), "mean": y.mean(), "max": y.max()}[self.liar]
+        y_all = np.concatenate([y, np.full(len(self._pending), lie)])
+        X_all = np.array(self._X + list(self._pending.values()))
+        self.gp.fit(X_all, self._warp(self.transform_, y_all)[0], optimize=False)  # hyperparameters frozen
         return self._warp(self.transform_, y)[0].min()
 
     def _warp(self, name, y):
@@ -123,6 +134,13 @@ class BayesianOptimization(UnitCubeSearcher):
             return log_probability_of_improvement(mu, sigma, best, self.xi)
         return upper_confidence_bound(mu, sigma, kappa=self.kappa)
 
+    def _negative_acquisition_and_gradient(self, x, best):
+        """-a(x) and its gradient by forward differences, the d + 1 points in one GP prediction
+        (a step inside the cube: backwards at the upper bound)."""
+        h = np.where(x + FD_STEP <= 1.0, FD_STEP, -FD_STEP)
+        values = self.acquisition_values(np.vstack([x, x + np.diag(h)]), best)
+        return -values[0], -(values[1:] - values[0]) / h
+
     def _propose(self):
         best = self.fit_model()
         d = len(self.space)
@@ -131,8 +149,8 @@ class BayesianOptimization(UnitCubeSearcher):
         starts = candidates[np.argsort(-scores)[: self.n_local]]
         proposals = [(scores.max(), candidates[np.argmax(scores)])]
         for x0 in starts:  # local refinement of the best candidates
-            result = minimize(lambda x: -self.acquisition_values(x, best)[0], x0, method="L-BFGS-B",
-                              bounds=[(0.0, 1.0)] * d, options={"maxiter": 50})
+            result = minimize(self._negative_acquisition_and_gradient, x0, args=(best,), jac=True,
+                              method="L-BFGS-B", bounds=[(0.0, 1.0)] * d, options={"maxiter": 50})
             proposals.append((-result.fun, self.space.snap(result.x)[0]))
         proposals += [(s, c) for s, c in zip(scores, candidates)]  # fall-backs if all the above are repeats
         known = np.array(self._X + self._failed + list(self._pending.values()))

@@ -89,6 +89,53 @@ def test_the_liar_makes_a_pending_point_unattractive():
     assert at_pending < elsewhere - 5, (at_pending, elsewhere)  # log EI: e^5 ~ 150 times smaller
 
 
+def test_lies_are_conditioned_on_with_the_hyperparameters_frozen():
+    bo = BayesianOptimization(BRANIN.space, seed=0)
+    tell_initial_design(bo, BRANIN)
+    bo.fit_model()
+    theta_real = bo.gp.theta_.copy()
+    for _ in range(3):
+        bo.ask()  # pending, no tell
+    bo.fit_model()
+    assert len(bo.gp.y_) == bo.n_initial + 3  # the lies are in the model ...
+    np.testing.assert_array_equal(bo.gp.theta_, theta_real)  # ... but fitted to the real results only
+
+
+def test_the_mean_lie_spreads_a_batch_further_than_the_min_lie():
+    def batch_gap(seed, liar):  # 15 sequential results replayed, then a batch of 4 asks (as in lesson 05)
+        bo = BayesianOptimization(BRANIN.space, seed=seed, liar=liar)
+        for trial in sequential[seed].trials:
+            bo.tell(trial, trial.value)
+        return pairwise_min_distance(BRANIN.space, [bo.ask().config for _ in range(4)])
+
+    sequential = [optimize(BRANIN, BayesianOptimization(BRANIN.space, seed=seed), n_trials=15, progress=False)
+                  for seed in range(3)]
+    gaps = {liar: np.median([batch_gap(seed, liar) for seed in range(3)]) for liar in ("min", "mean")}
+    assert gaps["mean"] > 3 * gaps["min"], gaps
+    assert BayesianOptimization(BRANIN.space).liar == "mean"  # the default
+
+
+def test_acquisition_gradient_matches_central_differences():
+    from scipy.optimize import approx_fprime
+
+    bo = BayesianOptimization(BRANIN.space, seed=1)
+    tell_initial_design(bo, BRANIN)
+    best = bo.fit_model()
+    for x in np.random.default_rng(0).uniform(0.05, 0.95, size=(5, 2)):
+        value, grad = bo._negative_acquisition_and_gradient(x, best)
+        reference = approx_fprime(x, lambda u: -bo.acquisition_values(u, best)[0], 1e-6)
+        assert value == pytest.approx(-bo.acquisition_values(x, best)[0])
+        np.testing.assert_allclose(grad, reference, rtol=1e-3, atol=1e-3 * (1 + np.abs(reference).max()))
+
+
+def test_gp_kwargs_fix_the_hyperparameters_and_evidence_is_kept():
+    bo = BayesianOptimization(BRANIN.space, seed=0, gp_kwargs={"optimize": False, "lengthscale": 0.3})
+    tell_initial_design(bo, BRANIN)
+    bo.ask()
+    np.testing.assert_allclose(bo.gp.lengthscales_, [0.3, 0.3])
+    assert set(bo.evidence_) == {"none", "log"} and bo.transform_ == max(bo.evidence_, key=bo.evidence_.get)
+
+
 def test_parallel_run_under_a_thread_pool_proposes_distinct_configs():
     with ThreadPoolExecutor(4) as executor:
         study = optimize(BRANIN, BayesianOptimization(BRANIN.space, seed=0), n_trials=20, executor=executor,

@@ -67,11 +67,10 @@ def test_next_point_maximizes_the_plotted_acquisition(acquisition, seed):
         acq, grid = np.asarray(d["acq"]), np.asarray(d["grid"])
         # the searcher optimizes continuously, so it does at least as well as the best grid point...
         assert d["next_acq"] >= acq.max() - 1e-9 * max(1.0, abs(acq.max())), (d["step"], d["next_acq"], acq.max())
-        # ...and it sits on the plotted curve's highest peak: from the grid's argmax to the next point the
-        # curve stays in its top half (a peak may be flat or very sharp, so no fixed distance works)
-        lo, hi = sorted((d["next_x"], grid[np.argmax(acq)]))
-        between = acq[(grid >= lo - 1e-12) & (grid <= hi + 1e-12)]
-        assert between.min() >= acq.min() + 0.5 * (acq.max() - acq.min()), (d["step"], lo, hi)
+        # ...and it sits on a high peak of the plotted curve (two peaks may tie, so not necessarily the grid's
+        # argmax): the curve next to it, within two grid steps, reaches the top half of its range
+        near = acq[np.abs(grid - d["next_x"]) <= 2 * (grid[1] - grid[0]) + 1e-12]
+        assert near.max() >= acq.min() + 0.5 * (acq.max() - acq.min()), (d["step"], d["next_x"])
 
 
 def test_acquisition_values_have_their_ranges():
