@@ -48,11 +48,15 @@ def same(got, expected, rel=1e-9, abs_=1e-12) -> bool:
 def unchanged(before, after) -> bool:
     """Did a call leave its argument as it was? (Exact, not up to round-off.)"""
     if isinstance(before, np.ndarray):
-        return isinstance(after, np.ndarray) and before.shape == after.shape and bool(np.array_equal(before, after))
+        equal_nan = before.dtype.kind in "fc"  # a NaN that stayed NaN is unchanged
+        return (isinstance(after, np.ndarray) and before.shape == after.shape
+                and bool(np.array_equal(before, after, equal_nan=equal_nan)))
     if isinstance(before, dict):
         return isinstance(after, dict) and before.keys() == after.keys() and all(unchanged(before[k], after[k]) for k in before)
     if isinstance(before, (list, tuple)):
         return type(before) is type(after) and len(before) == len(after) and all(unchanged(b, a) for b, a in zip(before, after))
+    if isinstance(before, float) and isinstance(after, float) and before != before and after != after:
+        return True  # NaN stayed NaN
     try:
         return bool(before == after)
     except Exception:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import pytest
 
 from hpo_mini.quiz import SCORE_MIME, load_quiz, mock_interview
@@ -289,3 +291,13 @@ def test_mock_interview_one_attempt_then_explanation_and_next(capsys):
     out = capsys.readouterr().out
     assert out.startswith("❌ not yet") and "Why:" in out and "attempt" not in out.splitlines()[1]
     assert m.current is not q
+
+
+def test_unchanged_treats_a_nan_that_stayed_nan_as_unchanged():
+    from hpo_mini.quiz.checks import unchanged
+
+    a = np.array([1.0, np.nan, 3.0])
+    assert unchanged(a, a.copy())
+    assert unchanged([1.0, float("nan")], [1.0, float("nan")])
+    assert not unchanged(a, np.array([1.0, 2.0, 3.0]))
+    assert not unchanged(a, np.array([1.0, np.nan, 4.0]))
