@@ -23,7 +23,8 @@ import math
 import os
 import time
 import warnings
-from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from numbers import Real
 from pathlib import Path
@@ -97,7 +98,20 @@ def optimize(
                  "maximize" they are told -value.
     executor:    any concurrent.futures.Executor (ThreadPoolExecutor, ProcessPoolExecutor, Dask's
                  client.get_executor()); up to `max_pending` trials run at once (default: the pool's
-                 worker count). None evaluates in this process, one trial at a time.
+                 worker count, or a Dask cluster's total threads). None evaluates in this process, one
+                 trial at a time. A ProcessPoolExecutor whose worker dies mid-trial is replaced (see
+                 `_run_parallel`: the trials it held are rerun alone once, then recorded as failed).
+                 The searcher, the study and the journal stay in this process; only
+                 evaluate(objective, trial) travels, so the objective must be picklable (a module-level
+                 function) and importable on the workers.
+                 On a multi-machine Dask cluster the code is the same, only the client changes:
+                     # on the machines: `dask scheduler` on one, `dask worker tcp://scheduler:8786` on each
+                     from dask.distributed import Client
+                     client = Client("tcp://scheduler:8786")
+                     client.upload_file("my_objective.py")  # or install the module on every worker
+                     optimize(objective, searcher, n_trials=200, executor=client.get_executor(), journal=path)
+                 Dask reruns a task whose worker dies on another worker, and gives up with KilledWorker
+                 after `distributed.scheduler.allowed-failures` (default 3) deaths: that trial is failed.
     callbacks:   functions callback(study, trial) called after every finished trial.
     journal:     a path: every finished trial is appended to it as a JSON line. If the file exists,
                  the study resumes: its trials are told to the searcher and count toward n_trials.
@@ -151,7 +165,7 @@ def optimize(
             _run_sequential(searcher, run, want_more, finish)
         else:
             if max_pending is None:
-                max_pending = getattr(executor, "_max_workers", None) or os.cpu_count() or 1
+                max_pending = _worker_count(executor)
             _run_parallel(searcher, run, want_more, finish, executor, max_pending)
     except KeyboardInterrupt:
         warnings.warn(
@@ -174,35 +188,94 @@ def _run_sequential(searcher, run, want_more, finish) -> None:
         finish(run(trial))
 
 
+def _worker_count(executor) -> int:
+    """How many trials to keep running: a pool's worker count, a Dask cluster's total threads."""
+    workers = getattr(executor, "_max_workers", None)  # ThreadPoolExecutor, ProcessPoolExecutor
+    if workers:
+        return workers
+    client = getattr(executor, "_client", None)  # Dask's client.get_executor()
+    if client is not None and hasattr(client, "nthreads"):
+        return max(1, sum(client.nthreads().values()))
+    return os.cpu_count() or 1
+
+
 def _run_parallel(searcher, run, want_more, finish, executor, max_pending) -> None:
+    """Keep up to max_pending trials running; finish each as it completes.
+
+    A worker process of a ProcessPoolExecutor that dies (os._exit, SIGKILL, the OOM killer) breaks the
+    whole pool: every trial in it fails with BrokenProcessPool, and we cannot tell which one killed it.
+    So each of those trials is run once more, alone, in a fresh pool of the same size: one whose worker
+    dies again is recorded as 'failed' ("worker process died ..."); the others (bystanders, or a crash
+    caused by running side by side) are recorded with their result. The fresh pool serves the rest of
+    the run and is shut down at the end; the caller's broken pool is left to the caller.
+    """
     running = {}  # future -> trial
+    own_pools = []  # pools made here to replace a broken one
     try:
         while True:
+            broken = []  # trials that were in a process pool when one of its workers died
             while len(running) < max_pending and want_more(len(running)):
                 trial = searcher.ask()
                 if trial is None:  # waits for a running trial to finish
                     break
-                running[executor.submit(run, trial)] = trial
-            if not running:
-                return
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=lambda f: running[f].id):
-                trial = running.pop(future)
                 try:
-                    trial = future.result()
-                except Exception as exc:  # the worker itself died (e.g. a killed process)
-                    if "pickle" in str(exc).lower():
-                        raise TypeError(
-                            "the objective could not be sent to the executor's worker processes: "
-                            "define it with `def` at the top level of a module (not a lambda or a nested "
-                            f"function), or use a ThreadPoolExecutor ({type(exc).__name__}: {exc})"
-                        ) from exc
-                    trial.state, trial.value = "failed", None
-                    trial.error = f"worker failed: {type(exc).__name__}: {exc}"
-                finish(trial)
+                    running[executor.submit(run, trial)] = trial
+                except BrokenProcessPool:
+                    broken.append(trial)
+                    break
+            if not running and not broken:
+                return
+            finished = wait(running, return_when=FIRST_COMPLETED).done if running else set()
+            _harvest(finished, running, finish, broken)
+            if broken:  # the pool fails every trial it holds: collect them all, then rerun each alone
+                _harvest(wait(running).done, running, finish, broken)
+                executor = _fresh_pool(executor)
+                own_pools.append(executor)
+                for trial in sorted(broken, key=lambda t: t.id):
+                    try:
+                        result = executor.submit(run, trial).result()
+                    except BrokenProcessPool as exc:
+                        trial.state, trial.value = "failed", None
+                        trial.error = ("worker process died: it died again when the trial was run alone in a "
+                                       f"fresh process ({exc})")
+                        result = trial
+                        executor = _fresh_pool(executor)
+                        own_pools.append(executor)
+                    finish(result)
     finally:
         for future in running:
             future.cancel()
+        for pool in own_pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _harvest(finished, running, finish, broken) -> None:
+    """Finish the trials of the finished futures, in id order; those of a broken pool go to `broken`."""
+    for future in sorted(finished, key=lambda f: running[f].id):
+        trial = running.pop(future)
+        try:
+            trial = future.result()
+        except BrokenProcessPool:
+            broken.append(trial)
+            continue
+        except Exception as exc:  # the worker itself failed (e.g. Dask's KilledWorker after its retries)
+            if "pickle" in str(exc).lower():
+                raise TypeError(
+                    "the objective could not be sent to the executor's worker processes: "
+                    "define it with `def` at the top level of a module (not a lambda or a nested "
+                    f"function), or use a ThreadPoolExecutor ({type(exc).__name__}: {exc})"
+                ) from exc
+            trial.state, trial.value = "failed", None
+            trial.error = f"worker failed: {type(exc).__name__}: {exc}"
+        finish(trial)
+
+
+def _fresh_pool(broken) -> ProcessPoolExecutor:
+    """A new ProcessPoolExecutor configured like the broken one (same size, start method, initializer)."""
+    return ProcessPoolExecutor(
+        max_workers=broken._max_workers, mp_context=getattr(broken, "_mp_context", None),
+        initializer=getattr(broken, "_initializer", None), initargs=getattr(broken, "_initargs", ()),
+    )
 
 
 def _open_study(journal, direction, searcher) -> Study:
