@@ -1,0 +1,77 @@
+"""The simulated cluster: hand-computed schedules, determinism, SH idling vs ASHA busy."""
+
+import math
+
+import pytest
+
+from hpo_mini import Float, Space
+from hpo_mini.searchers import RandomSearch
+from hpo_mini.searchers.multi_fidelity import ASHA, SuccessiveHalving
+from hpo_mini.simulated_cluster import Job, resumed_budget, simulate
+
+SPACE = Space({"x": Float(0.0, 1.0)})
+
+
+def loss(config, budget=None):
+    return (config["x"] - 0.3) ** 2 + (0 if budget is None else 0.1 / budget)
+
+
+def test_a_hand_computed_schedule():
+    times = [3.0, 1.0, 1.0, 1.0, 2.0]
+    run = simulate(RandomSearch(SPACE, seed=0), loss, n_workers=2, duration=lambda t: times[t.id], n_trials=5)
+    # worker 0: trial 0 [0, 3]; worker 1: trials 1 [0, 1], 2 [1, 2], 3 [2, 3]; trial 4 starts at 3 on
+    # worker 0 (both free at 3: the lower worker id first) and ends at 5.
+    assert run.jobs == [Job(0, 0, 0.0, 3.0, None), Job(1, 1, 0.0, 1.0, None), Job(2, 1, 1.0, 2.0, None),
+                        Job(3, 1, 2.0, 3.0, None), Job(4, 0, 3.0, 5.0, None)]
+    assert [t.id for t in run.study.trials] == [1, 2, 0, 3, 4]  # the order they finished
+    assert run.makespan == 5.0 and run.busy_time == 8.0 and run.utilization == pytest.approx(0.8)
+
+
+def test_resumed_budget_charges_only_the_epochs_beyond_the_checkpoint():
+    from hpo_mini import Trial
+
+    duration = resumed_budget()
+    assert [duration(Trial(i, {"x": x}, budget=b)) for i, (x, b) in enumerate([(0.1, 3), (0.2, 3), (0.1, 9),
+                                                                              (0.1, 9), (0.3, None)])] \
+        == [3, 3, 6, 0, 1]
+
+
+def test_simulation_is_deterministic():
+    def speed(trial):
+        return trial.budget * (1 + 3 * trial.config["x"])  # some configs train 4x slower
+
+    runs = [simulate(ASHA(SPACE, min_budget=1, max_budget=27, seed=5), loss, 4, duration=speed, max_time=300)
+            for _ in range(2)]
+    assert runs[0].jobs == runs[1].jobs and len(runs[0].jobs) > 50
+    assert [t.value for t in runs[0].study.trials] == [t.value for t in runs[1].study.trials]
+
+
+def test_synchronous_sh_idles_workers_while_asha_keeps_them_busy():
+    def speed(trial):  # stragglers: durations vary 4x between configurations
+        return trial.budget * (1 + 3 * trial.config["x"])
+
+    sh = simulate(SuccessiveHalving(SPACE, min_budget=1, max_budget=27, eta=3, seed=0), loss, 4, duration=speed)
+    asha = simulate(ASHA(SPACE, min_budget=1, max_budget=27, eta=3, seed=0), loss, 4, duration=speed,
+                    max_time=sh.makespan)
+    # ASHA: every worker starts its next job the moment its last one ends, until the clock runs out
+    for worker in range(4):
+        mine = [j for j in asha.jobs if j.worker == worker]
+        assert mine[0].start == 0 and all(math.isclose(a.end, b.start) for a, b in zip(mine, mine[1:]))
+        assert mine[-1].end >= sh.makespan
+    # SH: somewhere a worker waits for the slowest trial of a rung
+    gaps = []
+    for worker in range(4):
+        mine = [j for j in sh.jobs if j.worker == worker]
+        gaps += [b.start - a.end for a, b in zip(mine, mine[1:])]
+    assert max(gaps) > 0 and sh.utilization < 0.9
+    assert asha.busy_time > sh.busy_time
+
+
+def test_max_compute_stops_new_trials():
+    run = simulate(RandomSearch(SPACE, seed=0), loss, 3, duration=lambda t: 2.0, max_compute=10)
+    assert len(run.jobs) == 5  # 5 x 2 reaches 10: no sixth start
+
+
+def test_bad_worker_count_is_refused():
+    with pytest.raises(ValueError, match="n_workers"):
+        simulate(RandomSearch(SPACE), loss, 0, n_trials=3)
