@@ -48,6 +48,10 @@ test-browser: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/runner_overhead.py
 	$(BIN)/python benchmarks/notebook_times.py
+	$(BIN)/python benchmarks/multi_fidelity.py
+	$(BIN)/python benchmarks/training_claims.py
+	$(BIN)/python benchmarks/evolution.py
+	$(BIN)/python benchmarks/dask_vs_local.py
 
 ## make solutions: rebuild quizzes/ and solutions/ from the question bank (hpo_mini/quiz/bank)
 solutions: $(VENV)/.installed-test
