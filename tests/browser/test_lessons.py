@@ -9,7 +9,9 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 LESSONS = sorted(p.name for p in (REPO / "lessons").glob("*.ipynb"))
 # Lessons that must show at least one slider + figure widget (COURSE.md: the coverage explorer).
-MUST_HAVE_SLIDER_FIGURE = {"03_grid_and_random.ipynb"}
+MUST_HAVE_SLIDER_FIGURE = {"03_grid_and_random.ipynb", "04_gaussian_processes.ipynb", "05_bayesian_optimization.ipynb",
+                          "06_tpe.ipynb", "07_multi_fidelity.ipynb", "08_evolutionary.ipynb",
+                          "09_training_dynamics.ipynb"}
 
 
 @pytest.mark.parametrize("notebook", LESSONS)
