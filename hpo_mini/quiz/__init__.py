@@ -8,9 +8,14 @@
     from hpo_mini.quiz import mock_interview
     mock = mock_interview(n=8, minutes=20, seed=1)
 
+    from hpo_mini.quiz import sixty_second_drill, review_log
+    drill = sixty_second_drill(seed=3)       # a question with a model answer; drill.widget() in JupyterLab
+    print(review_log().to_text())            # weakest topics and the lesson sections to revisit
+
 Modules: kinds.py (the question kinds), session.py (check, attempts, score), sandbox.py (time limits
 for code exercises), checks.py (checker building blocks), sealing.py (how answers are hidden),
-practice.py (the practice log), mock.py (mock interviews), build.py (notebooks from the bank),
+practice.py (the practice log), mock.py (mock interviews), drill.py (the 60-second answer),
+review.py (the practice-log review), build.py (notebooks from the bank),
 gradebook.py (grade a folder of submitted notebooks), bank/ (one module per quiz).
 """
 
@@ -25,6 +30,8 @@ __all__ = [
     "active_quiz",
     "Quiz",
     "mock_interview",
+    "sixty_second_drill",
+    "review_log",
     "SingleChoice",
     "MultipleChoice",
     "Numeric",
@@ -64,3 +71,15 @@ def mock_interview(n=8, minutes=20, topics=None, difficulty=None, seed=None, **k
     from .mock import MockInterview
 
     return MockInterview(n=n, minutes=minutes, topics=topics, difficulty=difficulty, seed=seed, **kwargs)
+
+
+def sixty_second_drill(question=None, seconds=60, seed=None, topics=None, lessons=None, records=None, **kwargs):
+    from .drill import sixty_second_drill as make
+
+    return make(question, seconds=seconds, seed=seed, topics=topics, lessons=lessons, records=records, **kwargs)
+
+
+def review_log(records=None, now=None, k=5, min_attempts=1):
+    from .review import review_log as review
+
+    return review(records, now=now, k=k, min_attempts=min_attempts)

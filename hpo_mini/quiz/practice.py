@@ -36,10 +36,12 @@ def log_path() -> Path | None:
     return base / "hpo_mini" / "practice.jsonl"
 
 
-def record(quiz_id, question, status, now=None) -> None:
-    """Append one line for a checked answer (placeholders and wrong types are not logged)."""
+def record(quiz_id, question, status, now=None, extra=None, path=None) -> None:
+    """Append one line for a checked answer (placeholders and wrong types are not logged).
+    `extra` adds fields to the line (the 60-second drill adds its rubric scores); `path` writes to
+    that file instead of log_path()."""
     global _warned
-    path = log_path()
+    path = Path(path) if path is not None else log_path()
     if path is None:
         return
     now = now or datetime.now(timezone.utc)
@@ -51,6 +53,7 @@ def record(quiz_id, question, status, now=None) -> None:
         "status": status,
         "correct": status in ("correct", "done"),
     }
+    line.update(extra or {})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8") as f:
