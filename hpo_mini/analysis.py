@@ -446,7 +446,7 @@ def _check_seed_variance(study, top_k) -> list:
     )]
 
 
-def _check_gap(study, test_values, max_gap) -> list:
+def _check_gap(study, test_values, max_gap, gap_scale) -> list:
     if not isinstance(test_values, dict):
         test_values = {study.best_trial.id: test_values}
     by_id = {t.id: t for t in study.completed}
@@ -459,21 +459,23 @@ def _check_gap(study, test_values, max_gap) -> list:
             raise ValueError(f"test value for trial {trial_id!r} must be a finite number, but got {test!r}")
         val = by_id[trial_id].value
         worse = (test - val) if study.direction == "minimize" else (val - test)
-        gaps.append((trial_id, val, test, worse / max(abs(val), np.finfo(float).tiny)))
+        gaps.append((trial_id, val, test, worse if gap_scale == "absolute" else worse / max(abs(val), np.finfo(float).tiny)))
     mean_gap = float(np.mean([g for *_, g in gaps]))
     if mean_gap <= max_gap:
         return []
     shown = "; ".join(f"trial {i}: validation {v:.4g}, test {t:.4g}" for i, v, t, _ in gaps[:3])
+    how_much = (f"by {mean_gap:.4g} (more than {max_gap:.4g}, in the metric's own units)" if gap_scale == "absolute"
+                else f"by {mean_gap:.1%} of the validation value (more than {max_gap:.0%})")
     return [Finding(
         "validation_test_gap",
-        f"test is worse than validation by {mean_gap:.1%} of the validation value on average over "
-        f"{len(gaps)} trial(s) ({shown}); more than {max_gap:.0%} means the search fitted the validation split",
+        f"test is worse than validation {how_much} on average over {len(gaps)} trial(s) ({shown}): "
+        f"the search fitted the validation split",
         "select with nested or repeated cross-validation (or fewer trials), and keep the test set for the end",
     )]
 
 
 def diagnose(study, space, *, test_values=None, top_fraction=0.1, min_top=5, edge=0.1, crowd=0.5,
-             flat_tol=0.02, max_failed=0.2, max_gap=0.02, top_k_seeds=3) -> list:
+             flat_tol=0.02, max_failed=0.2, max_gap=0.02, gap_scale="absolute", top_k_seeds=3) -> list:
     """Look for the debugging symptoms of a search; returns a list of `Finding` (empty when healthy).
 
     failed_trials:       more than `max_failed` of the trials failed (where they crowd, if they do).
@@ -487,7 +489,10 @@ def diagnose(study, space, *, test_values=None, top_fraction=0.1, min_top=5, edg
                          objective's trial.user_attrs[SEED_VALUES] list, or re-runs of the same
                          config), the median seed std exceeds the spread of their means.
     validation_test_gap: `test_values` ({trial id: test value}, or one number for the best trial) are
-                         worse than the validation values by more than `max_gap` of them on average.
+                         worse than the validation values by more than `max_gap` on average: in the
+                         metric's units with gap_scale="absolute" (0.02 = 2 points of accuracy or error
+                         rate), or as a fraction of the validation value with gap_scale="relative"
+                         (for losses without a natural scale).
     The range checks need at least 2 * min_top completed trials; fewer are not judged.
     """
     space = as_space(space)
@@ -502,6 +507,8 @@ def diagnose(study, space, *, test_values=None, top_fraction=0.1, min_top=5, edg
         findings += _check_ranges(study, space, ranked[:n_top], edge, crowd)
         findings += _check_narrow(study, space, flat_tol)
     findings += _check_seed_variance(study, top_k_seeds)
+    if gap_scale not in ("absolute", "relative"):
+        raise ValueError(f"gap_scale must be 'absolute' or 'relative', but got {gap_scale!r}")
     if test_values is not None and ranked:
-        findings += _check_gap(study, test_values, max_gap)
+        findings += _check_gap(study, test_values, max_gap, gap_scale)
     return findings

@@ -242,13 +242,28 @@ def test_high_seed_variance_among_the_top_configs_is_flagged():
 def test_a_validation_test_gap_over_two_percent_is_flagged_in_either_direction():
     study = run(bowl, SPACE, 60)
     best = study.best_trial
-    assert diagnose(study, SPACE, test_values=best.value * 1.01) == []
-    findings = diagnose(study, SPACE, test_values=best.value * 1.05)
+    relative = {"gap_scale": "relative"}
+    assert diagnose(study, SPACE, test_values=best.value * 1.01, **relative) == []
+    findings = diagnose(study, SPACE, test_values=best.value * 1.05, **relative)
     assert symptoms(findings) == [("validation_test_gap", None)] and "5.0%" in findings[0].evidence
     accuracy = run(lambda c: 1.5 - bowl(c), SPACE, 60, direction="maximize")  # higher is better
     best = accuracy.best_trial
-    assert diagnose(accuracy, SPACE, test_values={best.id: best.value * 0.97})[0].symptom == "validation_test_gap"
-    assert diagnose(accuracy, SPACE, test_values={best.id: best.value * 1.03}) == []  # test better: no gap
+    assert diagnose(accuracy, SPACE, test_values={best.id: best.value * 0.97}, **relative)[0].symptom == "validation_test_gap"
+    assert diagnose(accuracy, SPACE, test_values={best.id: best.value * 1.03}, **relative) == []  # test better
+
+
+def test_the_default_gap_is_in_the_metrics_own_units():
+    # an error rate of 0.025 on validation and 0.026 on test is 0.1 points worse: noise, not a finding,
+    # though it is 4% of the validation value; 0.025 -> 0.05 is 2.5 points worse: flagged
+    study = Study(direction="minimize")
+    for i in range(12):
+        study.add(Trial(i, {"lr": 1e-3 * (i + 1), "depth": 4 + i % 3, "kernel": "rbf"}, value=0.025 + 0.001 * i,
+                        state="complete"))
+    assert diagnose(study, SPACE, test_values=0.026) == []
+    findings = diagnose(study, SPACE, test_values=0.05)
+    assert [f.symptom for f in findings] == ["validation_test_gap"] and "0.025" in findings[0].evidence
+    with pytest.raises(ValueError, match="gap_scale"):
+        diagnose(study, SPACE, gap_scale="percent")
     with pytest.raises(ValueError, match="not a completed trial"):
         diagnose(study, SPACE, test_values={999: 0.5})
 
