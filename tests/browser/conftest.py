@@ -43,7 +43,7 @@ CHROMIUM_ARGS = [
 TOKEN = "hpo-course-browser-tests"
 SERVER_START_TIMEOUT_S = 60
 NOTEBOOK_OPEN_TIMEOUT_S = 60
-RUN_ALL_TIMEOUT_S = 120
+RUN_ALL_TIMEOUT_S = 240  # a hang detector, not a speed test: a lesson takes < 60 s on a fresh kernel
 REDRAW_TIMEOUT_S = 20
 # Settings the page starts with: no news / update toasts over the screenshots, and every cell
 # attached to the DOM (JupyterLab 4 may otherwise leave off-screen cells out of the page).
