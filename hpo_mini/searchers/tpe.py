@@ -25,9 +25,12 @@ Components and Their Roles for Better Empirical Performance", arXiv:2304.11127) 
   - a prior component of weight prior_weight = 1.0 in every estimator: a Gaussian centred on the
     middle of each numeric dimension with the whole range as its width, and a uniform distribution
     over each categorical's choices, so that l and g are never zero anywhere;
-  - bandwidths by Bergstra et al.'s neighbour rule (hyperopt, Optuna): in each dimension a kernel's
-    sigma is the larger of the gaps to its sorted neighbours (the two extreme kernels use their inner
-    gap), clipped to [1 / min(100, n_kernels + 1), 1] of the range ("magic clip");
+  - bandwidths by Bergstra et al.'s neighbour rule, the univariate rule of Hyperopt and Optuna: in
+    each dimension a kernel's sigma is the larger of the gaps to its sorted neighbours (the two extreme
+    kernels use their inner gap), clipped to [1 / min(100, n_kernels + 1), 1] of the range ("magic
+    clip"). Hyperopt and Optuna also count the prior's centre as a neighbour; we do not. We use this
+    rule in both modes, whereas Optuna's multivariate TPE (its default in version 5) gives every
+    kernel the width 0.2 n^(-1/(d+4)) of the range instead;
   - categoricals: observation i puts mass 1 + w on its own choice and w = prior_weight / n_kernels on
     every choice (renormalized), as in Optuna;
   - uniform weights for all observations. (Optuna down-weights the oldest observations once a group
@@ -41,8 +44,9 @@ Categorical dimensions get the weighted categorical distribution above.
 
 Failed trials are put in g (they are "not good") without counting toward the split, and their points
 are never proposed again. Pending trials under an executor are also put in g, like Optuna's
-`constant_liar`, so that concurrent asks move away from each other; and no proposal repeats a point
-that is already known (told, failed or pending).
+`constant_liar`, so that concurrent asks move away from each other (constant_liar defaults to True
+here but to False in Optuna); and no proposal repeats a point that is already known (told, failed
+or pending).
 """
 
 from __future__ import annotations
