@@ -318,3 +318,15 @@ class Explain(Question):
 
     def answer_template(self):
         return 'answer = """\n...\n"""'
+
+
+POINTS = {"E": 1, "M": 2, "H": 3}  # easy, medium, hard
+
+
+def question_maker(lesson: str, sections: dict):
+    """The bank modules' shorthand: _q(Kind, id, difficulty, section key, **fields) makes a question of
+    `lesson` worth POINTS[difficulty], in the section titled sections[section key]."""
+    def make(cls, id, difficulty, section, **kw):
+        return cls(id=id, points=POINTS[difficulty], difficulty=difficulty, lesson=lesson, section=sections[section], **kw)
+
+    return make

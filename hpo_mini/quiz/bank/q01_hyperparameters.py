@@ -12,7 +12,7 @@ import numpy as np
 
 from ...objectives import quadratic_gd
 from ..checks import compare_with_reference
-from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice
+from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice, question_maker
 
 QUIZ_ID = "01_hyperparameters"
 TITLE = "Quiz 01: hyperparameters"
@@ -27,11 +27,7 @@ SECTIONS = {
     "diverge": "A learning rate that diverges",
 }
 
-POINTS = {"E": 1, "M": 2, "H": 3}
-
-
-def _q(cls, id, difficulty, section, **kw):
-    return cls(id=id, points=POINTS[difficulty], difficulty=difficulty, lesson=LESSON, section=SECTIONS[section], **kw)
+_q = question_maker(LESSON, SECTIONS)  # _q(Kind, id, "E" | "M" | "H", section key, ...)
 
 
 # ---- references for the code exercises ---------------------------------------------------------

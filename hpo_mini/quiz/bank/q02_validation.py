@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import compare_with_reference, show, unchanged
-from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice
+from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice, question_maker
 
 QUIZ_ID = "02_validation"
 TITLE = "Quiz 02: validation"
@@ -30,15 +30,12 @@ SECTIONS = {
     "claim": "Check the claim",
 }
 
-POINTS = {"E": 1, "M": 2, "H": 3}
-
 # The references import scikit-learn or scipy.stats inside the checking process; on a cold start that
 # takes about a second on a 2-core laptop, which the default 2 s limit would not leave room for.
 CHECK_TIME_LIMIT = 5.0
 
 
-def _q(cls, id, difficulty, section, **kw):
-    return cls(id=id, points=POINTS[difficulty], difficulty=difficulty, lesson=LESSON, section=SECTIONS[section], **kw)
+_q = question_maker(LESSON, SECTIONS)  # _q(Kind, id, "E" | "M" | "H", section key, ...)
 
 
 # ---- references for the code exercises ---------------------------------------------------------

@@ -14,7 +14,7 @@ import numpy as np
 
 from ...gp import KERNELS, GaussianProcess, rbf
 from ..checks import compare_with_reference, same, show, unchanged
-from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice
+from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice, question_maker
 
 QUIZ_ID = "04_gaussian_processes"
 TITLE = "Quiz 04: Gaussian processes"
@@ -31,11 +31,7 @@ SECTIONS = {
     "cost": "The cost: $O(n^3)$",
 }
 
-POINTS = {"E": 1, "M": 2, "H": 3}
-
-
-def _q(cls, id, difficulty, section, **kw):
-    return cls(id=id, points=POINTS[difficulty], difficulty=difficulty, lesson=LESSON, section=SECTIONS[section], **kw)
+_q = question_maker(LESSON, SECTIONS)  # _q(Kind, id, "E" | "M" | "H", section key, ...)
 
 
 # ---- references for the code exercises ---------------------------------------------------------

@@ -12,7 +12,7 @@ import numpy as np
 
 from ...acquisition import expected_improvement, log_expected_improvement, probability_of_improvement
 from ..checks import compare_with_reference
-from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice
+from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice, question_maker
 
 QUIZ_ID = "05_bayesian_optimization"
 TITLE = "Quiz 05: Bayesian optimization"
@@ -33,11 +33,7 @@ SECTIONS = {
     "struggles": "Where BO struggles",
 }
 
-POINTS = {"E": 1, "M": 2, "H": 3}
-
-
-def _q(cls, id, difficulty, section, **kw):
-    return cls(id=id, points=POINTS[difficulty], difficulty=difficulty, lesson=LESSON, section=SECTIONS[section], **kw)
+_q = question_maker(LESSON, SECTIONS)  # _q(Kind, id, "E" | "M" | "H", section key, ...)
 
 
 # ---- references for the code exercises ---------------------------------------------------------

@@ -16,7 +16,7 @@ from scipy.stats import norm
 
 from ...searchers.tpe import split_observations
 from ..checks import compare_with_reference
-from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice
+from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice, question_maker
 
 QUIZ_ID = "06_tpe"
 TITLE = "Quiz 06: the Tree-structured Parzen Estimator"
@@ -33,11 +33,7 @@ SECTIONS = {
     "claim": "Check the claim",
 }
 
-POINTS = {"E": 1, "M": 2, "H": 3}
-
-
-def _q(cls, id, difficulty, section, **kw):
-    return cls(id=id, points=POINTS[difficulty], difficulty=difficulty, lesson=LESSON, section=SECTIONS[section], **kw)
+_q = question_maker(LESSON, SECTIONS)  # _q(Kind, id, "E" | "M" | "H", section key, ...)
 
 
 # ---- references for the code exercises ---------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 
 from ..checks import call_text, compare_with_reference, same, show
-from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice
+from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice, question_maker
 
 QUIZ_ID = "07_multi_fidelity"
 TITLE = "Quiz 07: multi-fidelity optimization"
@@ -30,11 +30,7 @@ SECTIONS = {
     "claim": "Check the claim",
 }
 
-POINTS = {"E": 1, "M": 2, "H": 3}
-
-
-def _q(cls, id, difficulty, section, **kw):
-    return cls(id=id, points=POINTS[difficulty], difficulty=difficulty, lesson=LESSON, section=SECTIONS[section], **kw)
+_q = question_maker(LESSON, SECTIONS)  # _q(Kind, id, "E" | "M" | "H", section key, ...)
 
 
 # ---- references for the code exercises ---------------------------------------------------------

@@ -24,7 +24,7 @@ from scipy import stats
 
 from ...space import Categorical, Float, Int, Space
 from ..checks import same, show, unchanged
-from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice
+from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice, question_maker
 
 QUIZ_ID = "08_evolutionary"
 TITLE = "Quiz 08: evolutionary search and population-based training"
@@ -42,13 +42,10 @@ SECTIONS = {
     "claim": "Check the claim",
 }
 
-POINTS = {"E": 1, "M": 2, "H": 3}
-
 ALPHA = 1e-6  # the level of every statistical test below: a correct function fails with negligible probability
 
 
-def _q(cls, id, difficulty, section, **kw):
-    return cls(id=id, points=POINTS[difficulty], difficulty=difficulty, lesson=LESSON, section=SECTIONS[section], **kw)
+_q = question_maker(LESSON, SECTIONS)  # _q(Kind, id, "E" | "M" | "H", section key, ...)
 
 
 def _binomial_pvalue(count, n, p):

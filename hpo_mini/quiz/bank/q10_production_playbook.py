@@ -16,7 +16,7 @@ import numpy as np
 
 from ...pareto import hypervolume_2d, pareto_front
 from ..checks import compare_with_reference
-from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice
+from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice, question_maker
 
 QUIZ_ID = "10_production_playbook"
 TITLE = "Quiz 10: the production playbook"
@@ -35,11 +35,7 @@ SECTIONS = {
     "claim": "Check the claim",
 }
 
-POINTS = {"E": 1, "M": 2, "H": 3}
-
-
-def _q(cls, id, difficulty, section, **kw):
-    return cls(id=id, points=POINTS[difficulty], difficulty=difficulty, lesson=LESSON, section=SECTIONS[section], **kw)
+_q = question_maker(LESSON, SECTIONS)  # _q(Kind, id, "E" | "M" | "H", section key, ...)
 
 
 # ---- references for the code exercises ---------------------------------------------------------
