@@ -50,7 +50,6 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/notebook_times.py
 	$(BIN)/python benchmarks/multi_fidelity.py
 	$(BIN)/python benchmarks/training_claims.py
-	$(BIN)/python benchmarks/evolution.py
 	$(BIN)/python benchmarks/dask_vs_local.py
 
 ## make solutions: rebuild quizzes/ and solutions/ from the question bank (hpo_mini/quiz/bank)

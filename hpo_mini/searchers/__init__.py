@@ -2,10 +2,11 @@
 
 from .base import Searcher
 from .bayes import BayesianOptimization
+from .evolution import PBT, GeneticAlgorithm
 from .grid import GridSearch
 from .multi_fidelity import ASHA, Hyperband, MedianPruner, SuccessiveHalving
 from .random import RandomSearch
 from .tpe import TPE
 
 __all__ = ["Searcher", "GridSearch", "RandomSearch", "BayesianOptimization", "TPE", "SuccessiveHalving", "Hyperband",
-           "ASHA", "MedianPruner"]
+           "ASHA", "MedianPruner", "GeneticAlgorithm", "PBT"]

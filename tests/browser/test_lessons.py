@@ -1,5 +1,6 @@
 """Each lesson as a learner meets it: opened in JupyterLab, Run All, no error on the page, and every
 widget that pairs a slider with a figure redraws the figure when the slider moves."""
+import time
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,27 @@ def test_lesson_runs_in_jupyterlab(lab, notebook):
         widget.screenshot(path=str(lab.artifact(f"{stem}_widget{i}_before")))
         lab.check_slider_redraws(widget)
         widget.screenshot(path=str(lab.artifact(f"{stem}_widget{i}_after")))
+
+
+def test_the_generation_steppers_button_advances_a_generation(lab):
+    """Lesson 08: clicking "next generation" moves the generation slider one step and redraws the figure."""
+    lab.open("lessons/08_evolutionary.ipynb")
+    lab.run_all()
+    lab.assert_ran_cleanly()
+    steppers = [w for w in lab.slider_widgets(wait_s=10) if w.get_by_role("button", name="next generation").count()]
+    assert steppers, "lesson 08: no widget with a 'next generation' button, a slider and a figure"
+    stepper = steppers[0]
+    stepper.scroll_into_view_if_needed()
+    generation = stepper.locator(".widget-slider").first.locator(".widget-readout").first
+
+    def state():
+        return generation.inner_text(), stepper.locator("img").evaluate_all("(imgs) => imgs.map((i) => i.src)")
+
+    before = state()
+    stepper.get_by_role("button", name="next generation").first.click()
+    deadline = time.monotonic() + 20
+    while state()[1] == before[1] and time.monotonic() < deadline:
+        lab.page.wait_for_timeout(250)
+    after = state()
+    assert int(after[0]) == int(before[0]) + 1, f"generation {before[0]} -> {after[0]} after one click"
+    assert after[1] != before[1], "the figure did not change after 'next generation'"
