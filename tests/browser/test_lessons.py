@@ -56,3 +56,31 @@ def test_the_generation_steppers_button_advances_a_generation(lab):
     after = state()
     assert int(after[0]) == int(before[0]) + 1, f"generation {before[0]} -> {after[0]} after one click"
     assert after[1] != before[1], "the figure did not change after 'next generation'"
+
+
+def test_moving_eta_in_the_bracket_planner_changes_the_hyperband_table(lab):
+    """Lesson 07: the bracket planner's eta slider rewrites the printed Hyperband table and redraws its picture."""
+    lab.open("lessons/07_multi_fidelity.ipynb")
+    lab.run_all()
+    lab.assert_ran_cleanly()
+    planners = [w for w in lab.slider_widgets(wait_s=10) if w.get_by_text("max budget R").count()]
+    assert planners, "lesson 07: no bracket planner (a widget with a 'max budget R' slider and a figure)"
+    planner = planners[0]
+    planner.scroll_into_view_if_needed()
+    eta = planner.locator(".widget-slider").filter(has_text="eta").first
+    readout = eta.locator(".widget-readout").first
+
+    def state():
+        table = planner.locator(".jp-OutputArea-output pre, pre").all_inner_texts()
+        return readout.inner_text(), "\n".join(table), planner.locator("img").evaluate_all("(i) => i.map((x) => x.src)")
+
+    before = state()
+    eta.locator(".noUi-handle").first.focus()
+    lab.page.keyboard.press("ArrowRight")
+    deadline = time.monotonic() + 20
+    while (state()[1] == before[1] or state()[2] == before[2]) and time.monotonic() < deadline:
+        lab.page.wait_for_timeout(250)
+    after = state()
+    assert after[0] != before[0], f"eta stayed at {before[0]}"
+    assert after[1] != before[1] and "hyperband" in after[1].lower(), f"the table did not change: {after[1][:200]!r}"
+    assert after[2] != before[2], "the bracket picture did not change"
