@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from hpo_mini import optimize
-from hpo_mini.objectives import ackley, branin, hartmann6, levy, rosenbrock
+from hpo_mini.tasks.test_functions import ackley, branin, hartmann6, levy, rosenbrock
 from hpo_mini.searchers import BayesianOptimization, RandomSearch
 
 FUNCTIONS = {f.name: f for f in (branin(), hartmann6(), rosenbrock(4), ackley(5), levy(4))}

@@ -21,9 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from hpo_mini import optimize
-from hpo_mini.objectives import ackley, branin, hartmann6, levy, rosenbrock, sklearn_task
+from hpo_mini.tasks.test_functions import ackley, branin, hartmann6, levy, rosenbrock
+from hpo_mini.tasks.sklearn_tasks import sklearn_task
 from hpo_mini.searchers import BayesianOptimization, RandomSearch
-from hpo_mini.searchers.evolution import GeneticAlgorithm
+from hpo_mini.searchers.genetic import GeneticAlgorithm
 
 FUNCTIONS = {f.name: f for f in (branin(), hartmann6(), rosenbrock(4), ackley(5), levy(4))}
 REAL_TASK = "forest_breast_cancer"

@@ -27,10 +27,13 @@ from pathlib import Path
 import numpy as np
 
 from hpo_mini import optimize
-from hpo_mini.learning_curves import compute_spent, sgd_digits_curves, synthetic_curves
+from hpo_mini.tasks.learning_curves import compute_spent, sgd_digits_curves, synthetic_curves
 from hpo_mini.searchers import RandomSearch
-from hpo_mini.searchers.multi_fidelity import ASHA, Hyperband, MedianPruner, SuccessiveHalving
-from hpo_mini.simulated_cluster import simulate
+from hpo_mini.searchers.asha import ASHA
+from hpo_mini.searchers.hyperband import Hyperband
+from hpo_mini.searchers.pruners import MedianPruner
+from hpo_mini.searchers.successive_halving import SuccessiveHalving
+from hpo_mini.tasks.simulated_cluster import simulate
 
 TASKS = {  # name -> (make(seed), configs for full-budget random search)
     "synthetic": (lambda seed: synthetic_curves(seed=seed, max_budget=81), 100),

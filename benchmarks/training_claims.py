@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hpo_mini.training import train
+from hpo_mini.tasks.training import train
 
 MODEL = {"model": "mlp", "hidden": 64, "momentum": 0.9}
 FULL_EPOCHS, BUDGETS = 30, (3, 6, 10, 30)

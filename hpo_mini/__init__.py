@@ -1,7 +1,7 @@
 """hpo_mini: hyperparameter optimization from scratch, small enough to read in an afternoon.
 
-    from hpo_mini import Space, Float, Int, Categorical, optimize
-    from hpo_mini.searchers import RandomSearch
+    from . import Space, Float, Int, Categorical, optimize
+    from .searchers import RandomSearch
 
     space = Space({"lr": Float(1e-4, 1e-1, log=True), "depth": Int(2, 8)})
     study = optimize(objective, RandomSearch(space, seed=0), n_trials=40, progress=False)

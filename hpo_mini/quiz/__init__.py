@@ -1,14 +1,14 @@
 """Auto-graded quizzes, a practice log and a mock interview for the course.
 
-    from hpo_mini.quiz import load_quiz
+    from . import load_quiz
     quiz = load_quiz("03_grid_and_random")
     quiz.check("q03.random_vs_grid", answer)
     quiz.score()
 
-    from hpo_mini.quiz import mock_interview
+    from . import mock_interview
     mock = mock_interview(n=8, minutes=20, seed=1)
 
-    from hpo_mini.quiz import sixty_second_drill, review_log
+    from . import sixty_second_drill, review_log
     drill = sixty_second_drill(seed=3)       # a question with a model answer; drill.widget() in JupyterLab
     print(review_log().to_text())            # weakest topics and the lesson sections to revisit
 

@@ -1,6 +1,6 @@
 """The 60-second answer: a question, your notes, then the model answer and its rubric, scored by you.
 
-    from hpo_mini.quiz.drill import sixty_second_drill
+    from .drill import sixty_second_drill
     drill = sixty_second_drill(seed=3)        # an "explain" question from the whole bank
     drill.show()                               # the prompt, where it is taught, and the time budget
     drill.answer("my notes ...")               # your time and length, then the model answer and rubric

@@ -1,7 +1,7 @@
 """Review the practice log: accuracy and recency per topic, lesson and section; the weakest topics
 and the lesson sections to revisit.
 
-    from hpo_mini.quiz.review import review_log, plot_review
+    from .review import review_log, plot_review
     rev = review_log()                 # your practice log (or review_log(records=[...]))
     print(rev.to_text())
     plot_review(rev)                   # a bar chart: accuracy per topic, weakest first

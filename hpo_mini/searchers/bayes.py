@@ -19,12 +19,12 @@ from scipy.optimize import minimize
 from scipy.stats import qmc
 from threadpoolctl import threadpool_limits
 
-from ..acquisition import (
+from ..models.acquisition import (
     log_expected_improvement,
     log_probability_of_improvement,
     upper_confidence_bound,
 )
-from ..gp import GaussianProcess
+from ..models.gp import GaussianProcess
 from .base import UnitCubeSearcher
 
 __all__ = ["BayesianOptimization"]

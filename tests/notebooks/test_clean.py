@@ -22,10 +22,13 @@ COURSE_STEMS = (
     "07_multi_fidelity",
     "08_evolutionary",
     "09_training_dynamics",
-    "10_production_playbook",
-    "11_mock_interview",
+    "10_debugging_and_scaling",
+    "11_classic_models",
+    "12_beyond_one_study",
+    "13_production_playbook",
+    "14_mock_interview",
 )
-QUIZ_LESSONS = COURSE_STEMS[1:11]  # COURSE.md: quizzes for lessons 01-10
+QUIZ_LESSONS = COURSE_STEMS[1:14]  # COURSE.md: quizzes for lessons 01-13
 # Saved by JupyterLab when a notebook is run and saved; none of it belongs in a clean notebook.
 RUN_STATE_NOTEBOOK_KEYS = ("widgets", "signature")
 RUN_STATE_CELL_KEYS = ("execution", "ExecuteTime")

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from hpo_mini.acquisition import (
+from hpo_mini.models.acquisition import (
     ACQUISITIONS,
     expected_improvement,
     log_expected_improvement,

@@ -9,17 +9,8 @@ import numpy as np
 import pytest
 
 from hpo_mini import Categorical, Float, Int, Space, Study, Trial
-from hpo_mini.analysis import (
-    SEED_VALUES,
-    SYMPTOMS,
-    _TreeANOVA,
-    diagnose,
-    fanova_main_effects,
-    fit_surrogate,
-    hyperparameter_importance,
-    partial_dependence,
-    unit_data,
-)
+from hpo_mini.evaluation.diagnose import SEED_VALUES, SYMPTOMS, diagnose
+from hpo_mini.evaluation.importance import _TreeANOVA, fanova_main_effects, fit_surrogate, hyperparameter_importance, partial_dependence, unit_data
 from hpo_mini.runner import optimize
 from hpo_mini.searchers import RandomSearch
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from hpo_mini import Categorical, Float, Int, Space, optimize
-from hpo_mini.objectives import branin
+from hpo_mini.tasks.test_functions import branin
 from hpo_mini.searchers import BayesianOptimization
 
 BRANIN = branin()

@@ -16,7 +16,7 @@ import dask  # noqa: E402
 from hpo_mini import Float, Int, optimize  # noqa: E402
 from hpo_mini.runner import _worker_count  # noqa: E402
 from hpo_mini.searchers import BayesianOptimization, RandomSearch  # noqa: E402
-from hpo_mini.searchers.multi_fidelity import ASHA  # noqa: E402
+from hpo_mini.searchers.asha import ASHA  # noqa: E402
 
 SPACE = {"x": Float(-1.0, 1.0), "y": Float(-1.0, 1.0), "n": Int(1, 5)}
 

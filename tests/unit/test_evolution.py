@@ -10,20 +10,11 @@ import pytest
 from scipy import stats
 
 from hpo_mini import Categorical, Float, Int, Space, optimize
-from hpo_mini.objectives import NoisyQuadratic, TestFunction, noisy_quadratic
+from hpo_mini.tasks.noisy_quadratic import NoisyQuadratic, noisy_quadratic
+from hpo_mini.tasks.test_functions import TestFunction
 from hpo_mini.searchers import RandomSearch
-from hpo_mini.searchers.evolution import (
-    PBT,
-    GeneticAlgorithm,
-    blend_crossover,
-    mutate,
-    perturb,
-    resample,
-    tournament_probabilities,
-    tournament_select,
-    truncation_exploit,
-    uniform_crossover,
-)
+from hpo_mini.pbt import PBT, perturb, resample, truncation_exploit
+from hpo_mini.searchers.genetic import GeneticAlgorithm, blend_crossover, mutate, tournament_probabilities, tournament_select, uniform_crossover
 
 MIXED = Space({
     "lr": Float(1e-5, 1e-1, log=True),

@@ -7,7 +7,7 @@ import pytest
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, ConstantKernel, Matern, WhiteKernel
 
-from hpo_mini.gp import GaussianProcess, cholesky_with_jitter, matern52, rbf
+from hpo_mini.models.gp import GaussianProcess, cholesky_with_jitter, matern52, rbf
 
 LENGTHSCALES = np.array([0.3, 0.7, 1.5])
 SIGNAL, NOISE = 1.7, 0.05

@@ -8,7 +8,7 @@ from sklearn.feature_selection import SelectKBest, f_classif
 from sklearn.model_selection import StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 
-from hpo_mini.validation import leakage_demo
+from hpo_mini.evaluation.validation import leakage_demo
 
 SEEDS = range(8)
 

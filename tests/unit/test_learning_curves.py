@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from hpo_mini import Trial, TrialPruned
-from hpo_mini.learning_curves import compute_spent, patience_stop, sgd_digits_curves, synthetic_curves
+from hpo_mini.tasks.learning_curves import compute_spent, patience_stop, sgd_digits_curves, synthetic_curves
 
 CONFIG = {"alpha": 1e-4, "eta0": 0.01}
 

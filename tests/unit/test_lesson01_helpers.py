@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from hpo_mini.objectives import least_squares_gd, quadratic_gd
+from hpo_mini.tasks.gradient_descent import least_squares_gd, quadratic_gd
 
 
 @pytest.mark.parametrize("lr", [0.05, 0.5, 1.0, 1.5, 1.99, 2.0, 2.3])

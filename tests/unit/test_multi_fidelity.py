@@ -11,15 +11,10 @@ import pytest
 
 from hpo_mini import Float, Space, optimize
 from hpo_mini.searchers import RandomSearch, TPE
-from hpo_mini.searchers.multi_fidelity import (
-    ASHA,
-    Hyperband,
-    MedianPruner,
-    SuccessiveHalving,
-    bracket_cost,
-    hyperband_brackets,
-    sh_rungs,
-)
+from hpo_mini.searchers.asha import ASHA
+from hpo_mini.searchers.hyperband import Hyperband, bracket_cost, hyperband_brackets
+from hpo_mini.searchers.pruners import MedianPruner
+from hpo_mini.searchers.successive_halving import SuccessiveHalving, sh_rungs
 
 SPACE = Space({"x": Float(0.0, 1.0)})
 

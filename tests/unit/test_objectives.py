@@ -8,16 +8,8 @@ import pytest
 from scipy.optimize import minimize
 
 from hpo_mini import Space
-from hpo_mini.objectives import (
-    SKLEARN_TASKS,
-    ackley,
-    branin,
-    hartmann6,
-    levy,
-    low_effective_dimension,
-    rosenbrock,
-    sklearn_task,
-)
+from hpo_mini.tasks.sklearn_tasks import SKLEARN_TASKS, sklearn_task
+from hpo_mini.tasks.test_functions import ackley, branin, hartmann6, levy, low_effective_dimension, rosenbrock
 
 FUNCTIONS = [
     branin(),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hpo_mini import Float, Space
-from hpo_mini.pareto import (
+from hpo_mini.evaluation.pareto import (
     OBJECTIVES,
     WEIGHTS,
     ScalarizedObjective,

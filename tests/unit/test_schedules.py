@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from hpo_mini.schedules import (SCHEDULES, constant, cosine_with_warmup, cyclical_triangular, exponential,
+from hpo_mini.tasks.schedules import (SCHEDULES, constant, cosine_with_warmup, cyclical_triangular, exponential,
                                 lr_range_test, make_schedule, one_cycle, range_test_lrs, smooth_losses,
                                 step_decay, suggest_lr)
 

@@ -6,8 +6,9 @@ import pytest
 
 from hpo_mini import Float, Space
 from hpo_mini.searchers import RandomSearch
-from hpo_mini.searchers.multi_fidelity import ASHA, SuccessiveHalving
-from hpo_mini.simulated_cluster import Job, resumed_budget, simulate
+from hpo_mini.searchers.asha import ASHA
+from hpo_mini.searchers.successive_halving import SuccessiveHalving
+from hpo_mini.tasks.simulated_cluster import Job, resumed_budget, simulate
 
 SPACE = Space({"x": Float(0.0, 1.0)})
 

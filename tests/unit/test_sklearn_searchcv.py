@@ -16,7 +16,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from hpo_mini import Categorical, Float, Int
 from hpo_mini.searchers import GridSearch, RandomSearch
-from hpo_mini.sklearn import SearchCV
+from hpo_mini.evaluation.search_cv import SearchCV
 
 GRID = {"C": [0.1, 1.0, 10.0, 100.0], "gamma": [0.001, 0.01, 0.1, 1.0]}
 

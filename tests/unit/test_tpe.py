@@ -11,7 +11,8 @@ from scipy.integrate import quad
 
 from hpo_mini import Categorical, Float, Int, Space, optimize
 from hpo_mini.searchers import TPE, RandomSearch
-from hpo_mini.searchers.tpe import default_gamma, parzen_estimator, split_observations
+from hpo_mini.searchers.tpe import default_gamma, split_observations
+from hpo_mini.models.parzen import parzen_estimator
 
 MIXED = Space({"x": Float(-5.0, 5.0), "lr": Float(1e-5, 1e-1, log=True), "layers": Int(1, 8),
                "optimizer": Categorical(["sgd", "adam", "rmsprop", "adagrad"])})
@@ -298,7 +299,7 @@ def test_bad_arguments_raise_clear_errors(kwargs, message):
 
 
 def test_log_normal_mass_is_accurate_in_both_tails():
-    from hpo_mini.searchers.tpe import _log_normal_mass
+    from hpo_mini.models.parzen import _log_normal_mass
 
     def reference(log_upper, log_lower):  # log(e^u - e^l) from scipy's log-CDFs, l < u
         return log_upper + np.log1p(-np.exp(log_lower - log_upper))

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from hpo_mini.study import Trial, TrialPruned
-from hpo_mini.training import (DIVERGED_LOSS, TrainingObjective, init_params, init_state, load_data, loss_and_grad,
-                               range_test, schedule_from_config, step, steps_per_epoch, train)
+from hpo_mini.tasks.mlp import DIVERGED_LOSS, init_params, load_data, loss_and_grad
+from hpo_mini.tasks.training import TrainingObjective, init_state, range_test, schedule_from_config, step, steps_per_epoch, train
 
 FAST = {"epochs": 4}
 
@@ -224,7 +224,7 @@ def test_training_objective_runs_under_optimize():
 
 
 def test_training_objective_is_a_checkpointable_task_for_pbt():
-    from hpo_mini.searchers.evolution import PBT
+    from hpo_mini.pbt import PBT
 
     f = TrainingObjective(seed=0, max_epochs=4)
     config = {"lr": 0.05, "momentum": 0.9}

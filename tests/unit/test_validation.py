@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 
 from hpo_mini import Float, optimize
 from hpo_mini.searchers import GridSearch, RandomSearch
-from hpo_mini.validation import (
+from hpo_mini.evaluation.validation import (
     bootstrap_interval,
     cross_val_objective,
     expected_max_normal,

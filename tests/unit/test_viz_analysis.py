@@ -8,12 +8,12 @@ import pytest
 from matplotlib.figure import Figure
 
 from hpo_mini import Categorical, Float, Space
-from hpo_mini.analysis import fit_surrogate, hyperparameter_importance, partial_dependence
-from hpo_mini.pareto import hypervolume_2d
+from hpo_mini.evaluation.importance import fit_surrogate, hyperparameter_importance, partial_dependence
+from hpo_mini.evaluation.pareto import hypervolume_2d
 from hpo_mini.runner import optimize
 from hpo_mini.searchers import RandomSearch
-from hpo_mini.viz_analysis import hypervolume_polygon, plot_importance, plot_partial_dependence, plot_pareto_front
-from hpo_mini.widgets import figure_png
+from hpo_mini.viz.analysis import hypervolume_polygon, plot_importance, plot_partial_dependence, plot_pareto_front
+from hpo_mini.viz.explorer import figure_png
 
 SPACE = Space({"lr": Float(1e-4, 1e-1, log=True), "x": Float(0.0, 1.0), "kernel": Categorical(["rbf", "poly"])})
 

@@ -5,20 +5,12 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from hpo_mini.gp import GaussianProcess
-from hpo_mini.objectives import branin, forrester
-from hpo_mini.viz import (
-    bo_step_data,
-    bo_steps_data,
-    kernel_prior_samples,
-    lml_surface,
-    plot_bo_step,
-    plot_gp_fits,
-    plot_gp_posterior,
-    plot_kernel_comparison,
-    plot_lml_surface,
-)
-from hpo_mini.widgets import acquisition_explorer, gp_data, gp_explorer
+from hpo_mini.models.gp import GaussianProcess
+from hpo_mini.tasks.test_functions import branin, forrester
+from hpo_mini.viz.bo import bo_step_data, bo_steps_data, plot_bo_step
+from hpo_mini.viz.gp import kernel_prior_samples, lml_surface, plot_gp_fits, plot_gp_posterior, plot_kernel_comparison, plot_lml_surface
+from hpo_mini.viz.bo import acquisition_explorer
+from hpo_mini.viz.gp import gp_data, gp_explorer
 
 # ---- forrester -----------------------------------------------------------------------------------
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from hpo_mini.objectives import noisy_quadratic
-from hpo_mini.viz_evolution import (
+from hpo_mini.tasks.noisy_quadratic import noisy_quadratic
+from hpo_mini.viz.evolution import (
     diversity,
     ga_run_data,
     generation_explorer,

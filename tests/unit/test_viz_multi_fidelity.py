@@ -4,9 +4,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from hpo_mini import Float, Space
-from hpo_mini.searchers.multi_fidelity import ASHA, SuccessiveHalving
-from hpo_mini.simulated_cluster import simulate
-from hpo_mini.viz_multi_fidelity import (
+from hpo_mini.searchers.asha import ASHA
+from hpo_mini.searchers.successive_halving import SuccessiveHalving
+from hpo_mini.tasks.simulated_cluster import simulate
+from hpo_mini.viz.multi_fidelity import (
     bracket_planner,
     bracket_rows,
     format_brackets,

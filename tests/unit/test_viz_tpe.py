@@ -9,10 +9,11 @@ import pytest
 from matplotlib.figure import Figure
 
 from hpo_mini import Float, Space, optimize
-from hpo_mini.objectives import branin, forrester
+from hpo_mini.tasks.test_functions import branin, forrester
 from hpo_mini.searchers import TPE
-from hpo_mini.searchers.tpe import default_gamma, parzen_estimator
-from hpo_mini.viz_tpe import plot_parzen, plot_tpe, tpe_data, tpe_explorer
+from hpo_mini.searchers.tpe import default_gamma
+from hpo_mini.models.parzen import parzen_estimator
+from hpo_mini.viz.tpe import plot_parzen, plot_tpe, tpe_data, tpe_explorer
 
 
 @pytest.mark.parametrize("history", ["random", "tpe"])

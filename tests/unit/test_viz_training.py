@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from hpo_mini.schedules import one_cycle, range_test_lrs, smooth_losses
-from hpo_mini.training import train
-from hpo_mini.viz_training import (plot_range_test, plot_runs, plot_schedules, range_test_explorer, schedule_config,
+from hpo_mini.tasks.schedules import one_cycle, range_test_lrs, smooth_losses
+from hpo_mini.tasks.training import train
+from hpo_mini.viz.training import (plot_range_test, plot_runs, plot_schedules, range_test_explorer, schedule_config,
                                    schedule_explorer, schedule_runs)
 
 
@@ -39,7 +39,7 @@ def test_plot_runs_shows_lr_loss_and_accuracy_and_marks_divergence():
 
 
 def test_plot_range_test_marks_the_suggestion_and_the_band():
-    from hpo_mini.training import range_test
+    from hpo_mini.tasks.training import range_test
 
     result = range_test({"model": "mlp"}, seed=0)
     fig = plot_range_test(result, band=(0.01, 0.1))

@@ -9,8 +9,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, TimeSeriesSplit
 
-from hpo_mini.validation import expected_max_normal
-from hpo_mini.viz_validation import (
+from hpo_mini.evaluation.validation import expected_max_normal
+from hpo_mini.viz.validation import (
     OPTIMISM_N_GRID,
     TEST,
     TRAIN,

@@ -5,20 +5,10 @@ import pytest
 from matplotlib.figure import Figure
 
 from hpo_mini import optimize
-from hpo_mini.objectives import branin
+from hpo_mini.tasks.test_functions import branin
 from hpo_mini.searchers import RandomSearch
-from hpo_mini.viz import (
-    METHODS,
-    coverage_points,
-    largest_grid_side,
-    n_distinct,
-    plot_best_so_far,
-    plot_coverage,
-    plot_grid_explosion,
-    plot_hit_probability,
-    plot_log_scale,
-)
-from hpo_mini.widgets import coverage_data, coverage_explorer, coverage_figure
+from hpo_mini.viz.sampling import METHODS, coverage_points, largest_grid_side, n_distinct, plot_best_so_far, plot_coverage, plot_grid_explosion, plot_hit_probability, plot_log_scale
+from hpo_mini.viz.sampling import coverage_data, coverage_explorer, coverage_figure
 
 
 # ---- coverage_points ---------------------------------------------------------------------------

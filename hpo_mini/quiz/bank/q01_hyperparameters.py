@@ -3,14 +3,14 @@ overfitting, and the learning rate that makes gradient descent diverge.
 
 Answers are stored as salted hashes or sealed numbers (see ../sealing.py); the readable answer key
 lives in solutions/keys/q01_hyperparameters.py. The gradient-descent exercises are checked against
-`hpo_mini.objectives.quadratic_gd`, the function lesson 01 plots.
+`hpo_mini.tasks.gradient_descent.quadratic_gd`, the function lesson 01 plots.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ...objectives import quadratic_gd
+from ...tasks.gradient_descent import quadratic_gd
 from ..checks import compare_with_reference
 from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice, question_maker
 
@@ -152,7 +152,7 @@ QUESTIONS = [
         hint="start from the one that can make training diverge and end with the ones whose defaults are usually fine",
         explanation="The common practitioner ordering is learning rate, then batch size, then regularization, then "
         "architecture, then optimizer details, whose defaults (β1 = 0.9, β2 = 0.999) rarely need tuning. It "
-        "is a rule of thumb, not a law: measure importance on your own task (lesson 10).",
+        "is a rule of thumb, not a law: measure importance on your own task (lesson 13).",
         key="sha256:6b3503365a98749e95f64899bb6b0be50579a298bef5a4ed11cac1c5e8629d81",
     ),
     _q(
@@ -249,7 +249,7 @@ QUESTIONS = [
         topics=("learning rate", "divergence"),
         hint="the gradient of curvature/2 · w² is curvature · w; record the loss before the first step too",
         explanation="w ← w − lr · curvature · w, recording 0.5 · curvature · w² before every step and after the "
-        "last: n_steps + 1 numbers. hpo_mini.objectives.quadratic_gd does the same for several curvatures at "
+        "last: n_steps + 1 numbers. hpo_mini.tasks.gradient_descent.quadratic_gd does the same for several curvatures at "
         "once.",
         function_name="gd_losses",
         stub='def gd_losses(curvature, lr, w0, n_steps):\n    """Losses f(w_0), ..., f(w_n_steps) of gradient descent on f(w) = curvature / 2 * w**2."""\n    ...',

@@ -3,7 +3,7 @@ variance, multiple comparisons and nested cross-validation.
 
 Answers are stored as salted hashes or sealed numbers (see ../sealing.py); the readable answer key
 lives in solutions/keys/q02_validation.py. Code exercises are checked against scikit-learn's
-`TimeSeriesSplit(n_splits, gap=gap)` and against `hpo_mini.validation.t_interval`.
+`TimeSeriesSplit(n_splits, gap=gap)` and against `hpo_mini.evaluation.validation.t_interval`.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def time_series_split_reference(X, n_splits, gap):
 
 def t_interval_reference(scores, confidence):
     """The library's Student-t interval (validation.t_interval): (mean, lo, hi)."""
-    from ...validation import t_interval
+    from ...evaluation.validation import t_interval
 
     return t_interval(scores, confidence)
 

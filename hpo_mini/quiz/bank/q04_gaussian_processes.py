@@ -2,7 +2,7 @@
 
 Answers are stored as salted hashes or sealed numbers (see ../sealing.py); the readable answer key
 lives in solutions/keys/q04_gaussian_processes.py. Code exercises are checked against the library:
-`hpo_mini.gp.rbf` for the kernel, and `GaussianProcess(..., optimize=False, normalize_y=False)`
+`hpo_mini.models.gp.rbf` for the kernel, and `GaussianProcess(..., optimize=False, normalize_y=False)`
 (`predict` and `log_marginal_likelihood`) for the posterior and the marginal likelihood.
 """
 
@@ -12,7 +12,7 @@ import copy
 
 import numpy as np
 
-from ...gp import KERNELS, GaussianProcess, rbf
+from ...models.gp import KERNELS, GaussianProcess, rbf
 from ..checks import compare_with_reference, same, show, unchanged
 from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice, question_maker
 
@@ -348,7 +348,7 @@ QUESTIONS = [
         topics=("kernel", "length-scale", "ARD"),
         hint="broadcast X1[:, None, :] − X2[None, :, :] to get every pair's differences, scale each dimension by its ℓ_d",
         explanation="D = (X1[:, None, :] − X2[None, :, :]) / lengthscales has shape (n1, n2, d); then "
-        "variance * exp(−0.5 * (D**2).sum(−1)). This is `hpo_mini.gp.rbf` (R&W eqs. 4.9 and 5.2). The usual "
+        "variance * exp(−0.5 * (D**2).sum(−1)). This is `hpo_mini.models.gp.rbf` (R&W eqs. 4.9 and 5.2). The usual "
         "slips: forgetting the ½ (which silently shrinks every length-scale by √2), dividing the squared "
         "difference by ℓ instead of ℓ², one length-scale for every dimension (no ARD), squaring the variance, "
         "or `X1 /= lengthscales` in place, which rescales the caller's data.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...acquisition import expected_improvement, log_expected_improvement, probability_of_improvement
+from ...models.acquisition import expected_improvement, log_expected_improvement, probability_of_improvement
 from ..checks import compare_with_reference
 from ..kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice, question_maker
 
@@ -158,7 +158,7 @@ QUESTIONS = [
         hint="z = (best − xi − mu)/sigma, then the closed form; treat the points with sigma = 0 separately (np.where) so you never divide by 0",
         explanation="improvement = best − xi − mu; where sigma > 0, z = improvement/sigma and "
         "EI = improvement·Φ(z) + sigma·φ(z) (scipy.stats.norm.cdf / pdf); where sigma = 0, max(improvement, 0). "
-        "`hpo_mini.acquisition.expected_improvement` is the same formula with sigma floored at 1e-12. Typical "
+        "`hpo_mini.models.acquisition.expected_improvement` is the same formula with sigma floored at 1e-12. Typical "
         "slips: mu − best (that is maximization), forgetting xi, dividing by the variance, "
         "sigma·(zΦ(z) + φ(z)) evaluated at sigma = 0 (0 · ∞ = NaN), or `mu -= best` on the caller's array.",
         function_name="expected_improvement",
@@ -209,7 +209,7 @@ QUESTIONS = [
         "E",
         "pi_ucb",
         prompt="GP-UCB is often written μ + κσ. You are **minimizing** a validation loss. Which score does "
-        "`hpo_mini.acquisition.upper_confidence_bound` compute, with the next point at its argmax?",
+        "`hpo_mini.models.acquisition.upper_confidence_bound` compute, with the next point at its argmax?",
         options=(
             "μ + κσ, as written.",
             "−(μ − κσ): the lower confidence bound μ − κσ is the optimistic guess for a loss, negated so that "
@@ -237,7 +237,7 @@ QUESTIONS = [
         topics=("probability of improvement",),
         hint="standardize the threshold best − xi; treat sigma = 0 separately so you never divide by 0",
         explanation="Where sigma > 0: Φ((best − xi − mu)/sigma) (scipy.stats.norm.cdf); where sigma = 0: "
-        "1.0 if mu < best − xi else 0.0. This is `hpo_mini.acquisition.probability_of_improvement`. Slips: "
+        "1.0 if mu < best − xi else 0.0. This is `hpo_mini.models.acquisition.probability_of_improvement`. Slips: "
         "Φ((mu − best)/sigma) (the probability of getting *worse*), best + xi, forgetting xi, dividing by the "
         "variance, or Python-float division by sigma = 0.",
         function_name="probability_of_improvement",
@@ -319,7 +319,7 @@ QUESTIONS = [
         explanation="log EI = log sigma + log h(z). For z > −1, log(zΦ(z) + φ(z)) directly. For z ≤ −1, "
         "log h = log φ(z) + log1p(z·r) with r = Φ(z)/φ(z) = √(π/2)·erfcx(−z/√2), the Mills ratio, which neither "
         "underflows nor cancels; log φ(z) = −z²/2 − ½ log 2π (Ament et al., NeurIPS 2023; "
-        "`hpo_mini.acquisition.log_expected_improvement`). np.log(EI) gives −∞ at z = −40; the asymptotic "
+        "`hpo_mini.models.acquisition.log_expected_improvement`). np.log(EI) gives −∞ at z = −40; the asymptotic "
         "form log φ(z) − 2 log|z| alone is wrong for moderate z; and forgetting log sigma is wrong whenever "
         "sigma ≠ 1.",
         function_name="log_expected_improvement",

@@ -1,0 +1,74 @@
+"""ASHA (Li et al. 2020, MLSys, "A system for massively parallel hyperparameter tuning"): successive
+halving without waiting. Whenever a worker is free, promote a config in the top 1/eta of a rung,
+else start a new one at the lowest budget.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .base import Searcher, is_failure
+from .successive_halving import _TOL, _SamplerMixin, _tidy, max_rung_index
+
+__all__ = ["ASHA"]
+
+class ASHA(_SamplerMixin, Searcher):
+    """Asynchronous successive halving (Li et al. 2020, Algorithm 2), early-stopping rate s = 0.
+
+    Rungs k = 0..K with budgets r_k = max_budget * eta^(k - K), K = floor(log_eta(max / min)).
+    `ask` never waits: from the top rung down, if a config is in the top floor(|rung k| / eta) of
+    the results so far at rung k and was not promoted yet, the best such one goes to rung k+1;
+    otherwise a fresh config starts at rung 0. (A promotion can be "wrong" in hindsight: with more
+    results the config might have fallen out of the top 1/eta. That is the price of never waiting.)
+    `rung_results[k]` holds (loss, trial id, config) as they arrive; `promotions` lists
+    (rung k, trial id promoted from, new trial id).
+    """
+
+    def __init__(self, space, *, min_budget, max_budget, eta=3, sampler=None, seed=None):
+        super().__init__(space, seed=seed)
+        self.min_budget, self.max_budget, self.eta = min_budget, max_budget, eta
+        self.top_rung = max_rung_index(min_budget, max_budget, eta)
+        self.budgets = [_tidy(max_budget / eta ** (self.top_rung - k)) for k in range(self.top_rung + 1)]
+        self.rung_results = [[] for _ in self.budgets]
+        self.promotions = []
+        self._promoted = [set() for _ in self.budgets]  # trial ids already promoted out of rung k
+        self._pending = {}  # trial id -> rung
+        self._init_sampler(sampler, seed)
+
+    def promotable(self, k):
+        """Results at rung k in the top floor(n_k / eta) and not yet promoted, best first."""
+        ranked = sorted(self.rung_results[k], key=lambda t: (t[0], t[1]))
+        n_top = math.floor(len(ranked) / self.eta + _TOL)
+        return [t for t in ranked[:n_top] if t[1] not in self._promoted[k]]
+
+    def ask(self):
+        for k in range(self.top_rung - 1, -1, -1):
+            candidates = self.promotable(k)
+            if candidates:
+                _, from_id, config = candidates[0]
+                self._promoted[k].add(from_id)
+                trial = self._new_trial(dict(config), budget=self.budgets[k + 1])
+                self.promotions.append((k, from_id, trial.id))
+                self._pending[trial.id] = k + 1
+                return trial
+        config = self._sample_config()
+        if config is None:
+            return None
+        trial = self._new_trial(config, budget=self.budgets[0])
+        self._remember_sampler_trial(trial)
+        self._pending[trial.id] = 0
+        return trial
+
+    def tell(self, trial, value):
+        super().tell(trial, value)
+        k = self._pending.pop(trial.id, None)
+        if k is None:
+            return  # not asked by us (e.g. replayed from a journal)
+        loss = None if is_failure(value) else float(value)
+        self.rung_results[k].append((math.inf if loss is None else loss, trial.id, dict(trial.config)))
+        if k == 0:
+            self._tell_sampler(trial, loss)
+
+    def is_finished(self) -> bool:
+        sampler_done = getattr(self.sampler, "is_finished", lambda: False)()
+        return sampler_done and not self._pending and not any(self.promotable(k) for k in range(self.top_rung))

@@ -1,0 +1,220 @@
+"""Multi-fidelity searchers: spend little on many configurations, more on the promising ones.
+
+A budget is whatever makes an evaluation cheaper and rougher (epochs, boosting rounds, a data
+fraction); the objective is called objective(config, budget). Budgets form geometric *rungs*
+r, r*eta, r*eta^2, ...; at each rung only the best 1/eta go on.
+
+- SuccessiveHalving (Jamieson & Talwalkar 2016, AISTATS): n configs at the lowest budget, keep the best
+  1/eta, multiply the budget by eta, repeat. Synchronous: a rung must finish before the next starts.
+- Hyperband (Li et al. 2018, JMLR 18(185)): SH run with several trade-offs between "many configs,
+  small budget" and "few configs, full budget" (brackets), hedging against a misleading low budget.
+- ASHA (Li et al. 2020, MLSys, "A system for massively parallel hyperparameter tuning"): SH without
+  waiting: whenever a worker is free, promote a config in the top 1/eta of a rung, else start a new one.
+- MedianPruner: every trial runs at full budget and reports intermediate values; stop one whose
+  value at step t is worse than the median of completed trials at step t (Golovin et al. 2017,
+  Google Vizier's median stopping rule; Optuna's MedianPruner).
+
+Each draws new configurations from `sampler` (RandomSearch(space, seed=seed) by default; any
+ask/tell searcher, e.g. TPE or BayesianOptimization). The sampler is told a configuration's result
+at its *first* (lowest) budget, the one every configuration gets. (BOHB, Falkner et al. 2018, ICML,
+fits a TPE model per budget and uses the highest budget with enough results: not implemented here.)
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+
+from .base import Searcher, is_failure
+from .random import RandomSearch
+
+__all__ = ["max_rung_index", "sh_rungs", "SuccessiveHalving"]
+
+_TOL = 1e-9
+
+
+def _tidy(x):
+    """An integral float as an int (81.0 -> 81), else the float: budgets print as the paper's table."""
+    return int(round(x)) if abs(x - round(x)) < _TOL * max(1.0, abs(x)) else float(x)
+
+
+def _check_budgets(min_budget, max_budget, eta):
+    for name, value in (("min_budget", min_budget), ("max_budget", max_budget), ("eta", eta)):
+        if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
+            raise TypeError(f"{name} must be a finite number, but got {value!r}")
+    if min_budget <= 0:
+        raise ValueError(f"min_budget must be > 0, but got {min_budget!r}")
+    if max_budget < min_budget:
+        raise ValueError(f"max_budget must be >= min_budget={min_budget!r}, but got {max_budget!r}")
+    if eta <= 1:
+        raise ValueError(f"eta (the reduction factor) must be > 1, e.g. 3, but got {eta!r}")
+
+
+def _floor_log(x, eta) -> int:
+    """The largest integer s with eta**s <= x (exact for integers, where math.log(243, 3) = 4.99...)."""
+    s = 0
+    while eta ** (s + 1) <= x * (1 + _TOL):
+        s += 1
+    return s
+
+
+def max_rung_index(min_budget, max_budget, eta=3) -> int:
+    """s_max = floor(log_eta(max_budget / min_budget)): the number of halvings that fit (Li et al. 2018)."""
+    _check_budgets(min_budget, max_budget, eta)
+    return _floor_log(max_budget / min_budget, eta)
+
+
+def sh_rungs(n_configs, min_budget, max_budget, eta=3) -> list[tuple]:
+    """Successive halving's (configs, budget) per rung, with scikit-learn's HalvingRandomSearchCV rule:
+
+        n_rungs = min(1 + floor(log_eta n), 1 + floor(log_eta floor(max / min)))
+        n_0 = n,  n_{i+1} = ceil(n_i / eta),  r_i = min_budget * eta^i
+
+    So the last rung may stop below max_budget (too few configs to halve further) and may hold more
+    than one config (the best of it wins). Jamieson & Talwalkar keep floor(n_i / eta) instead.
+    """
+    _check_budgets(min_budget, max_budget, eta)
+    if not isinstance(n_configs, (int, np.integer)) or n_configs < 1:
+        raise ValueError(f"n_configs must be an int >= 1, but got {n_configs!r}")
+    n_rungs = min(1 + _floor_log(n_configs, eta), 1 + _floor_log(math.floor(max_budget / min_budget + _TOL), eta))
+    rungs, n = [], int(n_configs)
+    for i in range(n_rungs):
+        rungs.append((n, _tidy(min_budget * eta**i)))
+        n = math.ceil(n / eta - _TOL)
+    return rungs
+
+
+def _key(config) -> tuple:
+    return tuple(sorted(config.items()))
+
+
+class _SamplerMixin:
+    """New configurations come from a base searcher; it hears back their lowest-budget result."""
+
+    def _init_sampler(self, sampler, seed):
+        if sampler is None:
+            sampler = RandomSearch(self.space, seed=seed)
+        for method in ("ask", "tell"):
+            if not callable(getattr(sampler, method, None)):
+                raise TypeError(f"sampler must be an ask/tell searcher, but {sampler!r} has no {method}()")
+        if getattr(sampler, "space", self.space) != self.space:
+            raise ValueError(f"the sampler searches {sampler.space!r}, but this searcher searches {self.space!r}")
+        self.sampler = sampler
+        self._sampler_trials = {}  # our trial id -> the sampler's trial, told at the first budget
+
+    def _sample_config(self):
+        """A fresh configuration, or None if the sampler has none now (it waits, or is used up)."""
+        if getattr(self.sampler, "is_finished", lambda: False)():
+            return None
+        inner = self.sampler.ask()
+        if inner is None:
+            return None
+        self._last_inner = inner
+        return dict(inner.config)
+
+    def _remember_sampler_trial(self, trial):
+        self._sampler_trials[trial.id] = self._last_inner
+
+    def _tell_sampler(self, trial, loss):
+        inner = self._sampler_trials.pop(trial.id, None)
+        if inner is not None:
+            self.sampler.tell(inner, loss)
+
+
+class _Bracket:
+    """Synchronous successive halving over a fixed plan [(n_i, r_i)]: rung i runs n_i configs at budget
+    r_i; when all have results, the best n_{i+1} (lowest loss, ties by trial id) go on to rung i+1."""
+
+    def __init__(self, plan):
+        self.plan = list(plan)
+        self.rung = 0
+        self.promoted = None  # configs for the current rung (None at rung 0: drawn fresh)
+        self.n_asked = 0
+        self.pending = set()
+        self.results = []  # (loss, trial id, config) of the current rung
+        self.history = []  # per finished rung: its sorted results
+
+    @property
+    def finished(self) -> bool:
+        return self.rung >= len(self.plan)
+
+    @property
+    def waiting(self) -> bool:
+        return not self.finished and self.n_asked >= self.plan[self.rung][0]
+
+    def next_config(self):
+        return None if self.promoted is None else self.promoted[self.n_asked]
+
+    def record(self, trial_id, config, loss):
+        self.pending.discard(trial_id)
+        self.results.append((math.inf if loss is None else loss, trial_id, config))
+        if len(self.results) == self.plan[self.rung][0]:
+            ranked = sorted(self.results, key=lambda t: (t[0], t[1]))
+            self.history.append(ranked)
+            self.rung += 1
+            self.results, self.n_asked = [], 0
+            if not self.finished:
+                self.promoted = [config for _, _, config in ranked[: self.plan[self.rung][0]]]
+
+
+def _ask_bracket(searcher, bracket):
+    if bracket.finished or bracket.waiting:
+        return None
+    config = bracket.next_config()
+    fresh = config is None
+    if fresh:
+        config = searcher._sample_config()
+        if config is None:
+            return None
+    trial = searcher._new_trial(dict(config), budget=bracket.plan[bracket.rung][1])
+    if fresh:
+        searcher._remember_sampler_trial(trial)
+    bracket.n_asked += 1
+    bracket.pending.add(trial.id)
+    return trial
+
+
+def _tell_bracket(searcher, bracket, trial, value):
+    if trial.id not in bracket.pending:
+        return  # not ours (e.g. replayed from a journal): SH's rung state is not rebuilt from one
+    loss = None if is_failure(value) else float(value)
+    searcher._tell_sampler(trial, loss)
+    bracket.record(trial.id, dict(trial.config), loss)
+
+
+class SuccessiveHalving(_SamplerMixin, Searcher):
+    """Successive halving (Jamieson & Talwalkar 2016) with the rung schedule of `sh_rungs`.
+
+    n_configs=None uses eta^s_max, so exactly one configuration reaches max_budget. Synchronous:
+    `ask` returns None while the current rung waits for results, and `is_finished()` turns True after
+    the last rung. `rungs()` is the plan; `rung_history` the ranked (loss, trial id, config) of each rung.
+    """
+
+    def __init__(self, space, *, min_budget, max_budget, eta=3, n_configs=None, sampler=None, seed=None):
+        super().__init__(space, seed=seed)
+        _check_budgets(min_budget, max_budget, eta)
+        if n_configs is None:
+            n_configs = int(round(eta ** max_rung_index(min_budget, max_budget, eta)))
+        self.min_budget, self.max_budget, self.eta, self.n_configs = min_budget, max_budget, eta, n_configs
+        self._bracket = _Bracket(sh_rungs(n_configs, min_budget, max_budget, eta))
+        self._init_sampler(sampler, seed)
+
+    def rungs(self) -> list[tuple]:
+        return list(self._bracket.plan)
+
+    @property
+    def rung_history(self) -> list:
+        """Per finished rung, its results ranked best first: (loss, trial id, config)."""
+        return self._bracket.history
+
+    def ask(self):
+        return _ask_bracket(self, self._bracket)
+
+    def tell(self, trial, value):
+        super().tell(trial, value)
+        _tell_bracket(self, self._bracket, trial, value)
+
+    def is_finished(self) -> bool:
+        return self._bracket.finished

@@ -1,0 +1,282 @@
+"""Figures and a widget for lesson 02 (validation): which samples each fold uses, and how optimistic
+the best of n configurations looks on a noisy validation set.
+
+Two parts, kept apart so they can move into `viz.py` and `widgets.py`:
+- figures: plain functions that take data and return a `matplotlib.figure.Figure` (no pyplot state);
+- widget: `optimism_explorer()`, a thin ipywidgets layer over the plain function `optimism_figure`.
+
+    from sklearn.model_selection import TimeSeriesSplit
+    from .validation import plot_cv_splits, optimism_figure
+    plot_cv_splits(TimeSeriesSplit(4, gap=3), X)
+    optimism_figure(n_trials=100, n_val=1000, true_spread=0.01, seed=0)
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ..evaluation.validation import OptimismCurve, expected_max_normal, validation_overfitting
+
+__all__ = [
+    "UNUSED",
+    "TRAIN",
+    "TEST",
+    "split_matrix",
+    "plot_cv_splits",
+    "plot_optimism",
+    "OPTIMISM_N_GRID",
+    "validation_noise",
+    "optimism_data",
+    "optimism_figure",
+    "optimism_summary",
+    "OptimismExplorer",
+    "optimism_explorer",
+]
+
+# ---------------------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------------------
+
+UNUSED, TRAIN, TEST = 0, 1, 2  # the role of a sample in one fold
+_ROLE_COLORS = {UNUSED: "0.88", TRAIN: "tab:blue", TEST: "tab:orange"}
+_ROLE_NAMES = {UNUSED: "not used (gap / held out)", TRAIN: "train", TEST: "test"}
+# tab20 without its blues and oranges (those mean train and test): 16 colours for classes and groups.
+_CATEGORY_COLORS = tuple(f"#{r:02x}{g:02x}{b:02x}" for r, g, b in (
+    (44, 160, 44), (148, 103, 189), (140, 86, 75), (227, 119, 194), (188, 189, 34), (23, 190, 207),
+    (214, 39, 40), (127, 127, 127), (152, 223, 138), (197, 176, 213), (196, 156, 148), (247, 182, 210),
+    (219, 219, 141), (158, 218, 229), (255, 152, 150), (199, 199, 199)))
+
+
+def split_matrix(splits, n_samples: int) -> np.ndarray:
+    """(n_folds, n_samples) array of roles: TRAIN (1), TEST (2) or UNUSED (0) for each sample in each fold.
+
+    A sample in both the training and the test part of one fold is a leak, and raises.
+    """
+    splits = list(splits)
+    if not splits:
+        raise ValueError("got no splits; pass a splitter such as KFold(5) or a list of (train, test) pairs")
+    roles = np.full((len(splits), n_samples), UNUSED, dtype=int)
+    for i, (train, test) in enumerate(splits):
+        train, test = np.asarray(train, dtype=int), np.asarray(test, dtype=int)
+        for name, index in (("train", train), ("test", test)):
+            if index.size and (index.min() < 0 or index.max() >= n_samples):
+                raise ValueError(f"fold {i}: {name} indices must lie in [0, {n_samples}), "
+                                 f"but range over [{index.min()}, {index.max()}]")
+        both = np.intersect1d(train, test)
+        if both.size:
+            raise ValueError(f"fold {i}: samples {both[:10].tolist()} are in both train and test (a leak)")
+        roles[i, train], roles[i, test] = TRAIN, TEST
+    return roles
+
+
+def _as_splits(splitter_or_splits, X, y, groups):
+    if not hasattr(splitter_or_splits, "split"):
+        return list(splitter_or_splits)
+    with warnings.catch_warnings():
+        # One groups array is drawn under every panel; splitters without groups say they ignore it.
+        warnings.filterwarnings("ignore", message="The groups parameter is ignored", category=UserWarning)
+        return list(splitter_or_splits.split(X, y, groups))
+
+
+def _title(splitter_or_splits, n_folds):
+    return repr(splitter_or_splits) if hasattr(splitter_or_splits, "split") else f"{n_folds} given splits"
+
+
+def _category_rgb(values) -> np.ndarray:
+    """One colour per distinct value, cycling through a qualitative palette."""
+    _, codes = np.unique(np.asarray(values), return_inverse=True)
+    palette = np.array([to_rgb(c) for c in _CATEGORY_COLORS])
+    return palette[codes % len(palette)]
+
+
+def plot_cv_splits(splitter_or_splits, X, y=None, groups=None) -> Figure:
+    """Which samples each fold trains on, tests on, or leaves out, one row per fold.
+
+    splitter_or_splits: a scikit-learn splitter (anything with `.split(X, y, groups)`), a list of
+        (train, test) index pairs, or a dict {title: either} for several panels stacked in one figure.
+    Below the folds, a row coloured by class (when y is given) and one by group (when groups are given)
+    show what stratified and grouped splitters keep together. Samples are drawn in index order, so
+    for time series the x axis is time. After scikit-learn's example "Visualizing cross-validation
+    behavior in scikit-learn"; drawn here from `split_matrix`.
+    """
+    n_samples = len(X)
+    panels = splitter_or_splits if isinstance(splitter_or_splits, dict) else {None: splitter_or_splits}
+    if not panels:
+        raise ValueError("got an empty dict of splitters")
+    extra = [("class", y), ("group", groups)]
+    extra = [(name, values) for name, values in extra if values is not None]
+    for name, values in extra:
+        if len(values) != n_samples:
+            raise ValueError(f"{name} has {len(values)} entries but X has {n_samples} samples")
+    matrices = {title: split_matrix(_as_splits(s, X, y, groups), n_samples) for title, s in panels.items()}
+    heights = [m.shape[0] + len(extra) for m in matrices.values()]
+    fig = Figure(figsize=(8, 0.9 + 0.32 * sum(heights) + 0.45 * len(panels)), layout="constrained")
+    axes = fig.subplots(len(panels), 1, squeeze=False, sharex=True, gridspec_kw={"height_ratios": heights})[:, 0]
+    role_rgb = {role: np.array(to_rgb(color)) for role, color in _ROLE_COLORS.items()}
+    for ax, (title, roles) in zip(axes, matrices.items()):
+        image = np.zeros((roles.shape[0] + len(extra), n_samples, 3))
+        for role, rgb in role_rgb.items():
+            image[: roles.shape[0]][roles == role] = rgb
+        for j, (_, values) in enumerate(extra):
+            image[roles.shape[0] + j] = _category_rgb(values)
+        ax.imshow(image, aspect="auto", interpolation="nearest", extent=(-0.5, n_samples - 0.5, len(image) - 0.5, -0.5))
+        if extra:  # a white line between the folds and the class / group rows
+            ax.axhline(roles.shape[0] - 0.5, color="white", lw=3)
+        labels = [f"fold {i + 1}" for i in range(roles.shape[0])] + [name for name, _ in extra]
+        ax.set_yticks(range(len(labels)), labels, fontsize=8)
+        ax.set_title(title if title is not None else _title(splitter_or_splits, len(roles)), fontsize=10,
+                     loc="left")
+    axes[-1].set_xlabel("sample index")
+    handles = [Patch(color=_ROLE_COLORS[r], label=_ROLE_NAMES[r]) for r in (TRAIN, TEST, UNUSED)]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    return fig
+
+
+def plot_optimism(curve: OptimismCurve, noise: float | None = None, highlight: int | None = None,
+                  title: str | None = None) -> Figure:
+    """The winner's optimism against the number of configurations tried (log x), and P(gap > threshold).
+
+    Left: E[validation score of the chosen config - its true score], with a +-2 standard-error band;
+    the regret of the choice (best true score - chosen true score); the `gap_threshold` line (the
+    "2% rule"); and, when `noise` (the validation score's standard deviation) is given, the reference
+    for identical configurations, noise * E[max of n N(0, 1)] (`expected_max_normal`).
+    Right: the share of simulated searches whose winner's validation score beats its true score by
+    more than the threshold. highlight: an n to mark on both panels.
+    """
+    n = np.asarray(curve.n_configs)
+    fig = Figure(figsize=(9, 3.6), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    lo, hi = curve.optimism - 2 * curve.optimism_se, curve.optimism + 2 * curve.optimism_se
+    left.fill_between(n, 100 * lo, 100 * hi, color="tab:red", alpha=0.2, lw=0)
+    left.plot(n, 100 * curve.optimism, "o-", color="tab:red", ms=3, label="optimism of the winner")
+    left.plot(n, 100 * curve.regret, "s-", color="0.5", ms=3, label="regret of the choice")
+    if noise is not None:
+        reference = [noise * expected_max_normal(int(k)) for k in n]
+        left.plot(n, 100 * np.asarray(reference), ":", color="k",
+                  label=r"identical configs: $\sigma_{val}\,E[\max_{i \leq n} Z_i]$")
+    left.axhline(100 * curve.gap_threshold, color="tab:blue", ls="--", lw=1,
+                 label=f"{100 * curve.gap_threshold:g}% gap rule")
+    left.set(xscale="log", xlabel="configurations tried, n", ylabel="percentage points",
+             title=title or "best of n on a noisy validation set")
+    right.plot(n, curve.p_gap_over, "o-", color="tab:blue", ms=3)
+    right.set(xscale="log", ylim=(-0.03, 1.03), xlabel="configurations tried, n",
+              ylabel=f"P(validation - true > {100 * curve.gap_threshold:g}%)",
+              title="how often the gap rule fires")
+    if highlight is not None:
+        for ax in (left, right):
+            ax.axvline(highlight, color="k", lw=0.8, alpha=0.5)
+    left.legend(fontsize=8)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------------
+# Widget: optimism explorer (a thin layer over optimism_figure)
+# ---------------------------------------------------------------------------------------------------
+
+OPTIMISM_N_GRID = (1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000)
+OPTIMISM_N_VAL = (50, 100, 200, 500, 1000, 2000, 5000, 10000)
+OPTIMISM_TRUE_MEAN = 0.80  # accuracy around which the simulated configurations sit
+OPTIMISM_REPEATS = 1000  # simulated searches per point: Monte Carlo error ~ 3% of the optimism
+
+
+def validation_noise(n_val: int, accuracy: float = OPTIMISM_TRUE_MEAN) -> float:
+    """Standard deviation of an accuracy measured on n_val examples: sqrt(p (1 - p) / n_val)."""
+    return float(np.sqrt(accuracy * (1 - accuracy) / n_val))
+
+
+def optimism_data(n_trials: int = 100, n_val: int = 1000, true_spread: float = 0.01, seed: int = 0) -> OptimismCurve:
+    """`validation_overfitting` on OPTIMISM_N_GRID up to max(1000, n_trials), with n_trials included."""
+    if int(n_trials) != n_trials or n_trials < 1:
+        raise ValueError(f"n_trials must be a positive integer, but got {n_trials!r}")
+    grid = sorted(set(OPTIMISM_N_GRID) | {int(n_trials)})
+    return validation_overfitting(grid, n_val=int(n_val), true_mean=OPTIMISM_TRUE_MEAN, true_spread=true_spread,
+                                  n_repeats=OPTIMISM_REPEATS, seed=seed)
+
+
+def optimism_summary(curve: OptimismCurve, n_trials: int, n_val: int) -> str:
+    """One line: the expected optimism of the best of n_trials and how often the gap rule fires."""
+    i = int(np.flatnonzero(np.asarray(curve.n_configs) == n_trials)[0])
+    return (f"best of {n_trials} on {n_val} validation examples (noise sd {100 * validation_noise(n_val):.2f}%): "
+            f"expected optimism {100 * curve.optimism[i]:.2f} +- {100 * curve.optimism_se[i]:.2f} points, "
+            f"regret {100 * curve.regret[i]:.2f} points, "
+            f"P(gap > {100 * curve.gap_threshold:g}%) = {curve.p_gap_over[i]:.2f}")
+
+
+def _optimism_curve_and_figure(n_trials, n_val, true_spread, seed):
+    curve = optimism_data(n_trials, n_val, true_spread, seed)
+    fig = plot_optimism(curve, noise=validation_noise(n_val), highlight=n_trials,
+                        title=f"n_val = {n_val}, true spread = {100 * true_spread:g}%")
+    return curve, fig
+
+
+def optimism_figure(n_trials: int = 100, n_val: int = 1000, true_spread: float = 0.01, seed: int = 0) -> Figure:
+    """The explorer's figure as a plain function: plot_optimism(optimism_data(...)) with n_trials marked."""
+    return _optimism_curve_and_figure(n_trials, n_val, true_spread, seed)[1]
+
+
+def _figure_png(fig, dpi: int = 80) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+try:  # the figures above work without ipywidgets; only the explorer needs it
+    import ipywidgets as _widgets
+    from IPython.display import Image, clear_output, display
+except ImportError:  # pragma: no cover
+    _widgets = None
+
+
+class OptimismExplorer(_widgets.VBox if _widgets else object):
+    """Sliders (n trials, validation size, true spread) over the optimism figure and its summary line.
+
+    After each draw: `curve` is the OptimismCurve, `figure` the Figure, `png` its bytes, `summary` the
+    printed line, `n_draws` counts the draws. Set a control's `.value` and everything redraws.
+    n_trials must be one of OPTIMISM_N_GRID and n_val one of OPTIMISM_N_VAL (the sliders' stops);
+    `optimism_figure` takes any values.
+    """
+
+    def __init__(self, n_trials=100, n_val=1000, true_spread=0.01, seed=0):
+        style = {"description_width": "initial"}
+        self.n_trials = _widgets.SelectionSlider(options=OPTIMISM_N_GRID, value=n_trials, description="n trials",
+                                                 style=style)
+        self.n_val = _widgets.SelectionSlider(options=OPTIMISM_N_VAL, value=n_val, description="validation size",
+                                              style=style)
+        self.true_spread = _widgets.FloatSlider(value=true_spread, min=0.0, max=0.05, step=0.005, readout_format=".3f",
+                                                description="true spread", style=style)
+        self.seed = seed
+        self.text = _widgets.Output()
+        self.out = _widgets.Output()
+        self.curve, self.figure, self.png, self.summary, self.n_draws = None, None, None, "", 0
+        super().__init__(children=[_widgets.HBox(self.controls), self.text, self.out])
+        for control in self.controls:
+            control.observe(self._redraw, names="value")
+        self._redraw()
+
+    @property
+    def controls(self) -> tuple:
+        return (self.n_trials, self.n_val, self.true_spread)
+
+    def _redraw(self, change=None):
+        n, n_val, spread = self.n_trials.value, self.n_val.value, self.true_spread.value
+        self.curve, self.figure = _optimism_curve_and_figure(n, n_val, spread, self.seed)
+        self.png = _figure_png(self.figure)
+        self.summary = optimism_summary(self.curve, n, n_val)
+        self.n_draws += 1
+        with self.text:
+            clear_output(wait=True)
+            print(self.summary)
+        with self.out:
+            clear_output(wait=True)
+            display(Image(data=self.png, format="png"))
+
+
+def optimism_explorer(n_trials=100, n_val=1000, true_spread=0.01, seed=0) -> OptimismExplorer:
+    """A widget: how optimistic is the best validation score of n configurations, for a validation size?"""
+    return OptimismExplorer(n_trials=n_trials, n_val=n_val, true_spread=true_spread, seed=seed)
