@@ -58,7 +58,7 @@ def run_method(method, task, n_random, seed, random_compute):
         asha = ASHA(space, min_budget=1, max_budget=R, eta=ETA, seed=seed)
         return simulate(asha, task, n_workers=4, max_compute=random_compute / 5).study.trials
     if method == "median pruning":
-        pruner = MedianPruner(space, max_budget=R, n_startup_trials=5, n_warmup_steps=2, seed=seed)
+        pruner = MedianPruner(space, max_budget=R, n_startup=5, n_warmup_steps=2, seed=seed)
         return optimize(task, pruner, n_trials=n_random, progress=False).trials
     raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
 

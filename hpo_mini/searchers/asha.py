@@ -8,11 +8,11 @@ from __future__ import annotations
 import math
 
 from .base import Searcher, is_failure
-from .successive_halving import _TOL, _SamplerMixin, _tidy, max_rung_index
+from .successive_halving import _TOL, _BaseSearcherMixin, _tidy, max_rung_index
 
 __all__ = ["ASHA"]
 
-class ASHA(_SamplerMixin, Searcher):
+class ASHA(_BaseSearcherMixin, Searcher):
     """Asynchronous successive halving (Li et al. 2020, Algorithm 2), early-stopping rate s = 0.
 
     Rungs k = 0..K with budgets r_k = max_budget * eta^(k - K), K = floor(log_eta(max / min)).
@@ -24,7 +24,7 @@ class ASHA(_SamplerMixin, Searcher):
     (rung k, trial id promoted from, new trial id).
     """
 
-    def __init__(self, space, *, min_budget, max_budget, eta=3, sampler=None, seed=None):
+    def __init__(self, space, *, min_budget, max_budget, eta=3, base_searcher=None, seed=None):
         super().__init__(space, seed=seed)
         self.min_budget, self.max_budget, self.eta = min_budget, max_budget, eta
         self.top_rung = max_rung_index(min_budget, max_budget, eta)
@@ -33,7 +33,7 @@ class ASHA(_SamplerMixin, Searcher):
         self.promotions = []
         self._promoted = [set() for _ in self.budgets]  # trial ids already promoted out of rung k
         self._pending = {}  # trial id -> rung
-        self._init_sampler(sampler, seed)
+        self._init_base_searcher(base_searcher, seed)
 
     def promotable(self, k):
         """Results at rung k in the top floor(n_k / eta) and not yet promoted, best first."""
@@ -51,11 +51,11 @@ class ASHA(_SamplerMixin, Searcher):
                 self.promotions.append((k, from_id, trial.id))
                 self._pending[trial.id] = k + 1
                 return trial
-        config = self._sample_config()
+        config = self._draw_config()
         if config is None:
             return None
         trial = self._new_trial(config, budget=self.budgets[0])
-        self._remember_sampler_trial(trial)
+        self._remember_base_trial(trial)
         self._pending[trial.id] = 0
         return trial
 
@@ -67,8 +67,8 @@ class ASHA(_SamplerMixin, Searcher):
         loss = None if is_failure(value) else float(value)
         self.rung_results[k].append((math.inf if loss is None else loss, trial.id, dict(trial.config)))
         if k == 0:
-            self._tell_sampler(trial, loss)
+            self._tell_base_searcher(trial, loss)
 
     def is_finished(self) -> bool:
-        sampler_done = getattr(self.sampler, "is_finished", lambda: False)()
-        return sampler_done and not self._pending and not any(self.promotable(k) for k in range(self.top_rung))
+        base_done = getattr(self.base_searcher, "is_finished", lambda: False)()
+        return base_done and not self._pending and not any(self.promotable(k) for k in range(self.top_rung))

@@ -1,7 +1,7 @@
 """Bayesian optimization: a Gaussian process models the objective, an acquisition function picks
 the next point (Jones, Schonlau & Welch 1998; Snoek, Larochelle & Adams 2012).
 
-    1. evaluate an initial Sobol design of n_initial points;
+    1. evaluate an initial Sobol design of n_startup points;
     2. fit a GP to all (x, y) seen so far, x in the unit cube of the space;
     3. propose argmax_x acquisition(mu(x), sigma(x)); evaluate it; go to 2.
 
@@ -37,7 +37,7 @@ FD_STEP = 1e-7  # finite-difference step in the unit cube for the acquisition's 
 class BayesianOptimization(UnitCubeSearcher):
     """GP-based Bayesian optimization.
 
-    n_initial:     size of the Sobol initial design (default max(2 d + 1, 8)).
+    n_startup:     size of the Sobol initial design (default max(2 d + 1, 8)).
     kernel:        "matern52" or "rbf".
     acquisition:   "ei" (maximized in log form for stability), "pi" or "ucb"; knobs xi (EI, PI), kappa (UCB).
     n_candidates:  random points scored to seed the acquisition search; the best `n_local` are refined
@@ -54,7 +54,7 @@ class BayesianOptimization(UnitCubeSearcher):
     Failed trials are left out of the GP fit, but their points are never proposed again.
     """
 
-    def __init__(self, space, *, seed=None, n_initial=None, kernel="matern52", acquisition="ei", xi=0.01,
+    def __init__(self, space, *, seed=None, n_startup=None, kernel="matern52", acquisition="ei", xi=0.01,
                  kappa=2.0, n_candidates=2000, n_local=5, liar="mean", gp_restarts=2, y_transform="auto",
                  gp_kwargs=None):
         super().__init__(space, seed=seed)
@@ -65,9 +65,9 @@ class BayesianOptimization(UnitCubeSearcher):
         if liar not in ("min", "mean", "max"):
             raise ValueError(f"liar must be 'min', 'mean' or 'max', but got {liar!r}")
         d = len(self.space)
-        self.n_initial = max(2 * d + 1, 8) if n_initial is None else int(n_initial)
-        if self.n_initial < 1:
-            raise ValueError(f"n_initial must be >= 1, but got {n_initial!r}")
+        self.n_startup = max(2 * d + 1, 8) if n_startup is None else int(n_startup)
+        if self.n_startup < 1:
+            raise ValueError(f"n_startup must be >= 1, but got {n_startup!r}")
         self.kernel, self.acquisition, self.xi, self.kappa = kernel, acquisition, xi, kappa
         self.n_candidates, self.n_local, self.liar = int(n_candidates), int(n_local), liar
         self.y_transform = y_transform
@@ -76,12 +76,12 @@ class BayesianOptimization(UnitCubeSearcher):
         self._fitted_on = None  # how many real results the GPs' hyperparameters were last fitted to
         self.gp = self._gps["none" if y_transform == "auto" else y_transform]
         self._sobol = qmc.Sobol(d, scramble=True, seed=self.trial_rng(0, stream=1))
-        self._initial = self._sobol.random(2 ** int(np.ceil(np.log2(self.n_initial))))[: self.n_initial]
+        self._initial = self._sobol.random(2 ** int(np.ceil(np.log2(self.n_startup))))[: self.n_startup]
 
     # -- the protocol ------------------------------------------------------------------------------
     def ask(self):
         trial_id = self._next_id
-        if trial_id < self.n_initial:
+        if trial_id < self.n_startup:
             x = self._initial[trial_id]
         elif len(self._y) < 2:  # the initial design failed too often to fit a model: keep sampling
             x = self.trial_rng(trial_id).random(len(self.space))

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .base import Searcher
-from .successive_halving import _TOL, _ask_bracket, _Bracket, _check_budgets, _SamplerMixin, _tell_bracket, _tidy, max_rung_index
+from .successive_halving import _TOL, _ask_bracket, _Bracket, _check_budgets, _BaseSearcherMixin, _tell_bracket, _tidy, max_rung_index
 
 __all__ = ["hyperband_brackets", "bracket_cost", "Hyperband"]
 
@@ -41,7 +41,7 @@ def bracket_cost(rungs, resume=False) -> float:
     return _tidy(total)
 
 
-class Hyperband(_SamplerMixin, Searcher):
+class Hyperband(_BaseSearcherMixin, Searcher):
     """Hyperband (Li et al. 2018): the brackets of `hyperband_brackets`, run one after another
     (s = s_max first), each a synchronous successive halving on fresh configurations.
 
@@ -50,7 +50,7 @@ class Hyperband(_SamplerMixin, Searcher):
     workers sit idle then (ASHA's motivation).
     """
 
-    def __init__(self, space, *, min_budget, max_budget, eta=3, n_iterations=1, sampler=None, seed=None):
+    def __init__(self, space, *, min_budget, max_budget, eta=3, n_iterations=1, base_searcher=None, seed=None):
         super().__init__(space, seed=seed)
         _check_budgets(min_budget, max_budget, eta)
         if n_iterations is not None and not (isinstance(n_iterations, (int, np.integer)) and n_iterations >= 1):
@@ -60,7 +60,7 @@ class Hyperband(_SamplerMixin, Searcher):
         self._index = 0  # brackets started so far (over all iterations)
         self._bracket = _Bracket(self._plans[0])
         self.finished_brackets = []  # (s, _Bracket) in the order they finished
-        self._init_sampler(sampler, seed)
+        self._init_base_searcher(base_searcher, seed)
 
     def brackets(self) -> list[list[tuple]]:
         """The (n_i, r_i) plan of every bracket, s = s_max first; nothing is run."""

@@ -9,40 +9,40 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Searcher, is_failure
-from .successive_halving import _SamplerMixin
+from .successive_halving import _BaseSearcherMixin
 
 __all__ = ["MedianPruner"]
 
-class MedianPruner(_SamplerMixin, Searcher):
+class MedianPruner(_BaseSearcherMixin, Searcher):
     """Median stopping (Golovin et al. 2017, KDD, "Google Vizier"; Optuna's MedianPruner): every trial
     asks for `max_budget` (None: the objective is called without a budget) and carries this pruner.
 
     At the trial's latest reported step t, it is pruned when its value is worse than the median of the
     values that *completed* trials reported at step t, unless t <= n_warmup_steps or fewer than
-    n_startup_trials trials have completed. ("Worse" = larger for direction="minimize", the direction
+    n_startup trials have completed. ("Worse" = larger for direction="minimize", the direction
     of the *reported* values.) Optuna compares the trial's best value so far instead of its value at t.
     """
 
-    def __init__(self, space, *, max_budget=None, n_startup_trials=5, n_warmup_steps=0, direction="minimize",
-                 sampler=None, seed=None):
+    def __init__(self, space, *, max_budget=None, n_startup=5, n_warmup_steps=0, direction="minimize",
+                 base_searcher=None, seed=None):
         super().__init__(space, seed=seed)
-        if not (isinstance(n_startup_trials, (int, np.integer)) and n_startup_trials >= 1):
-            raise ValueError(f"n_startup_trials must be an int >= 1, but got {n_startup_trials!r}")
+        if not (isinstance(n_startup, (int, np.integer)) and n_startup >= 1):
+            raise ValueError(f"n_startup must be an int >= 1, but got {n_startup!r}")
         if not (isinstance(n_warmup_steps, (int, np.integer)) and n_warmup_steps >= 0):
             raise ValueError(f"n_warmup_steps must be an int >= 0, but got {n_warmup_steps!r}")
         if direction not in ("minimize", "maximize"):
             raise ValueError(f"direction must be 'minimize' or 'maximize', but got {direction!r}")
-        self.max_budget, self.n_startup_trials, self.n_warmup_steps = max_budget, n_startup_trials, n_warmup_steps
+        self.max_budget, self.n_startup, self.n_warmup_steps = max_budget, n_startup, n_warmup_steps
         self.direction = direction
         self.completed_curves = []  # {step: value} of every completed trial
-        self._init_sampler(sampler, seed)
+        self._init_base_searcher(base_searcher, seed)
 
     def ask(self):
-        config = self._sample_config()
+        config = self._draw_config()
         if config is None:
             return None
         trial = self._new_trial(config, budget=self.max_budget)
-        self._remember_sampler_trial(trial)
+        self._remember_base_trial(trial)
         trial.pruner = self
         return trial
 
@@ -53,7 +53,7 @@ class MedianPruner(_SamplerMixin, Searcher):
 
     def __call__(self, trial) -> bool:
         """Should this running trial stop now?"""
-        if not trial.intermediate or len(self.completed_curves) < self.n_startup_trials:
+        if not trial.intermediate or len(self.completed_curves) < self.n_startup:
             return False
         step = max(trial.intermediate)
         if step <= self.n_warmup_steps:
@@ -68,4 +68,4 @@ class MedianPruner(_SamplerMixin, Searcher):
         super().tell(trial, value)
         if trial.state == "complete":
             self.completed_curves.append(dict(trial.intermediate))
-        self._tell_sampler(trial, None if is_failure(value) else float(value))
+        self._tell_base_searcher(trial, None if is_failure(value) else float(value))

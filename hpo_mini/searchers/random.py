@@ -9,34 +9,34 @@ from __future__ import annotations
 
 import math
 
-from scipy.stats import qmc
+from scipy.stats import qmc as scipy_qmc
 
 from .base import Searcher
 
-__all__ = ["RandomSearch", "SAMPLERS", "hit_probability", "trials_needed"]
+__all__ = ["RandomSearch", "QMC_DESIGNS", "hit_probability", "trials_needed"]
 
-SAMPLERS = ("uniform", "sobol", "lhs")
+QMC_DESIGNS = ("sobol", "lhs")
 
 
 class RandomSearch(Searcher):
     """Propose configs from the unit cube, mapped through the space (log-uniform where log=True).
 
-    sampler="uniform": i.i.d. uniform points.
-    sampler="sobol":   a scrambled Sobol sequence (scipy.stats.qmc.Sobol); balanced for n a power of 2.
-    sampler="lhs":     Latin hypercube designs of `n_points` points each (scipy.stats.qmc.LatinHypercube):
-                       every dimension's range cut in n_points slices, one point per slice.
+    qmc=None:     i.i.d. uniform points (plain random search).
+    qmc="sobol":  a scrambled Sobol sequence (scipy.stats.qmc.Sobol); balanced for n a power of 2.
+    qmc="lhs":    Latin hypercube designs of `n_points` points each (scipy.stats.qmc.LatinHypercube):
+                  every dimension's range cut in n_points slices, one point per slice.
 
     Trial i's point depends only on (seed, i), so runs are reproducible under any executor and a
     resumed study continues the same sequence.
     """
 
-    def __init__(self, space, *, sampler="uniform", n_points=32, seed=None):
+    def __init__(self, space, *, qmc=None, n_points=32, seed=None):
         super().__init__(space, seed=seed)
-        if sampler not in SAMPLERS:
-            raise ValueError(f"sampler must be one of {SAMPLERS}, but got {sampler!r}")
+        if qmc is not None and qmc not in QMC_DESIGNS:
+            raise ValueError(f"qmc must be None (i.i.d. uniform) or one of {QMC_DESIGNS}, but got {qmc!r}")
         if int(n_points) < 1:
             raise ValueError(f"n_points (the size of one Latin-hypercube design) must be >= 1, got {n_points!r}")
-        self.sampler = sampler
+        self.qmc = qmc
         self.n_points = int(n_points)
         self._designs = {}  # LHS block number -> (n_points, d) array
         self._sobol = None
@@ -44,11 +44,11 @@ class RandomSearch(Searcher):
     def unit_point(self, i: int):
         """The i-th point in [0, 1]^d."""
         i, d = int(i), len(self.space)  # int(): Sobol's fast_forward refuses numpy integers
-        if self.sampler == "uniform":
+        if self.qmc is None:
             return self.trial_rng(i).random(d)
-        if self.sampler == "sobol":
+        if self.qmc == "sobol":
             if self._sobol is None:
-                self._sobol = qmc.Sobol(d, scramble=True, seed=self.trial_rng(0, stream=1))
+                self._sobol = scipy_qmc.Sobol(d, scramble=True, seed=self.trial_rng(0, stream=1))
             if self._sobol.num_generated != i:  # jump to point i (a resumed run, or out-of-order asks)
                 self._sobol.reset()
                 if i > 0:
@@ -56,7 +56,7 @@ class RandomSearch(Searcher):
             return self._sobol.random(1)[0]
         block, row = divmod(i, self.n_points)
         if block not in self._designs:
-            engine = qmc.LatinHypercube(d, seed=self.trial_rng(block, stream=2))
+            engine = scipy_qmc.LatinHypercube(d, seed=self.trial_rng(block, stream=2))
             self._designs = {block: engine.random(self.n_points)}  # keep only the current block
         return self._designs[block][row]
 

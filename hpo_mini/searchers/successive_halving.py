@@ -14,8 +14,8 @@ r, r*eta, r*eta^2, ...; at each rung only the best 1/eta go on.
   value at step t is worse than the median of completed trials at step t (Golovin et al. 2017,
   Google Vizier's median stopping rule; Optuna's MedianPruner).
 
-Each draws new configurations from `sampler` (RandomSearch(space, seed=seed) by default; any
-ask/tell searcher, e.g. TPE or BayesianOptimization). The sampler is told a configuration's result
+Each draws new configurations from `base_searcher` (RandomSearch(space, seed=seed) by default; any
+ask/tell searcher, e.g. TPE or BayesianOptimization). The base searcher is told a configuration's result
 at its *first* (lowest) budget, the one every configuration gets. (BOHB, Falkner et al. 2018, ICML,
 fits a TPE model per budget and uses the highest budget with enough results: not implemented here.)
 """
@@ -90,37 +90,38 @@ def _key(config) -> tuple:
     return tuple(sorted(config.items()))
 
 
-class _SamplerMixin:
+class _BaseSearcherMixin:
     """New configurations come from a base searcher; it hears back their lowest-budget result."""
 
-    def _init_sampler(self, sampler, seed):
-        if sampler is None:
-            sampler = RandomSearch(self.space, seed=seed)
+    def _init_base_searcher(self, base_searcher, seed):
+        if base_searcher is None:
+            base_searcher = RandomSearch(self.space, seed=seed)
         for method in ("ask", "tell"):
-            if not callable(getattr(sampler, method, None)):
-                raise TypeError(f"sampler must be an ask/tell searcher, but {sampler!r} has no {method}()")
-        if getattr(sampler, "space", self.space) != self.space:
-            raise ValueError(f"the sampler searches {sampler.space!r}, but this searcher searches {self.space!r}")
-        self.sampler = sampler
-        self._sampler_trials = {}  # our trial id -> the sampler's trial, told at the first budget
+            if not callable(getattr(base_searcher, method, None)):
+                raise TypeError(f"base_searcher must be an ask/tell searcher, but {base_searcher!r} has no {method}()")
+        if getattr(base_searcher, "space", self.space) != self.space:
+            raise ValueError(f"the base_searcher searches {base_searcher.space!r}, but this searcher searches "
+                             f"{self.space!r}")
+        self.base_searcher = base_searcher
+        self._base_trials = {}  # our trial id -> the base searcher's trial, told at the first budget
 
-    def _sample_config(self):
-        """A fresh configuration, or None if the sampler has none now (it waits, or is used up)."""
-        if getattr(self.sampler, "is_finished", lambda: False)():
+    def _draw_config(self):
+        """A fresh configuration, or None if the base searcher has none now (it waits, or is used up)."""
+        if getattr(self.base_searcher, "is_finished", lambda: False)():
             return None
-        inner = self.sampler.ask()
+        inner = self.base_searcher.ask()
         if inner is None:
             return None
         self._last_inner = inner
         return dict(inner.config)
 
-    def _remember_sampler_trial(self, trial):
-        self._sampler_trials[trial.id] = self._last_inner
+    def _remember_base_trial(self, trial):
+        self._base_trials[trial.id] = self._last_inner
 
-    def _tell_sampler(self, trial, loss):
-        inner = self._sampler_trials.pop(trial.id, None)
+    def _tell_base_searcher(self, trial, loss):
+        inner = self._base_trials.pop(trial.id, None)
         if inner is not None:
-            self.sampler.tell(inner, loss)
+            self.base_searcher.tell(inner, loss)
 
 
 class _Bracket:
@@ -165,12 +166,12 @@ def _ask_bracket(searcher, bracket):
     config = bracket.next_config()
     fresh = config is None
     if fresh:
-        config = searcher._sample_config()
+        config = searcher._draw_config()
         if config is None:
             return None
     trial = searcher._new_trial(dict(config), budget=bracket.plan[bracket.rung][1])
     if fresh:
-        searcher._remember_sampler_trial(trial)
+        searcher._remember_base_trial(trial)
     bracket.n_asked += 1
     bracket.pending.add(trial.id)
     return trial
@@ -180,11 +181,11 @@ def _tell_bracket(searcher, bracket, trial, value):
     if trial.id not in bracket.pending:
         return  # not ours (e.g. replayed from a journal): SH's rung state is not rebuilt from one
     loss = None if is_failure(value) else float(value)
-    searcher._tell_sampler(trial, loss)
+    searcher._tell_base_searcher(trial, loss)
     bracket.record(trial.id, dict(trial.config), loss)
 
 
-class SuccessiveHalving(_SamplerMixin, Searcher):
+class SuccessiveHalving(_BaseSearcherMixin, Searcher):
     """Successive halving (Jamieson & Talwalkar 2016) with the rung schedule of `sh_rungs`.
 
     n_configs=None uses eta^s_max, so exactly one configuration reaches max_budget. Synchronous:
@@ -192,14 +193,14 @@ class SuccessiveHalving(_SamplerMixin, Searcher):
     the last rung. `rungs()` is the plan; `rung_history` the ranked (loss, trial id, config) of each rung.
     """
 
-    def __init__(self, space, *, min_budget, max_budget, eta=3, n_configs=None, sampler=None, seed=None):
+    def __init__(self, space, *, min_budget, max_budget, eta=3, n_configs=None, base_searcher=None, seed=None):
         super().__init__(space, seed=seed)
         _check_budgets(min_budget, max_budget, eta)
         if n_configs is None:
             n_configs = int(round(eta ** max_rung_index(min_budget, max_budget, eta)))
         self.min_budget, self.max_budget, self.eta, self.n_configs = min_budget, max_budget, eta, n_configs
         self._bracket = _Bracket(sh_rungs(n_configs, min_budget, max_budget, eta))
-        self._init_sampler(sampler, seed)
+        self._init_base_searcher(base_searcher, seed)
 
     def rungs(self) -> list[tuple]:
         return list(self._bracket.plan)

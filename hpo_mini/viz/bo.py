@@ -39,12 +39,12 @@ def _acquisition_curve(name, mu, sigma, best, xi, kappa):
 
 
 def bo_steps_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",
-                  lengthscale=None, seed=0, n_initial=3, n_grid=401, truth=True) -> list:
+                  lengthscale=None, seed=0, n_startup=3, n_grid=401, truth=True) -> list:
     """Run BayesianOptimization on a 1-D objective and return its state before each proposal.
 
     objective_1d: an objective with a one-dimensional numeric `.space` (default: `forrester()`).
-    The run: `n_initial` Sobol points, then `n_steps` proposals, each evaluated. Entry k of the returned
-    list (k = 0..n_steps) is a dict describing the moment after n_initial + k observations:
+    The run: `n_startup` Sobol points, then `n_steps` proposals, each evaluated. Entry k of the returned
+    list (k = 0..n_steps) is a dict describing the moment after n_startup + k observations:
       x_obs, y_obs    the observations so far (x in the objective's units)
       grid            n_grid points across the range; truth the objective on it (None if truth=False)
       mu, sigma       the GP posterior mean and std on the grid (the GP the searcher just fitted)
@@ -66,17 +66,17 @@ def bo_steps_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.01, kappa
         raise ValueError(f"bo_steps_data needs an objective with one numeric dimension, but its space is {space!r}")
     if acquisition not in _ACQUISITION_LABELS:
         raise ValueError(f"acquisition must be one of {sorted(_ACQUISITION_LABELS)}, but got {acquisition!r}")
-    if n_initial < 2 or n_steps < 0:
-        raise ValueError(f"need n_initial >= 2 and n_steps >= 0, but got n_initial={n_initial!r}, n_steps={n_steps!r}")
+    if n_startup < 2 or n_steps < 0:
+        raise ValueError(f"need n_startup >= 2 and n_steps >= 0, but got n_startup={n_startup!r}, n_steps={n_steps!r}")
     name, dim = space.names[0], space[space.names[0]]
-    bo = BayesianOptimization(space, seed=seed, n_initial=n_initial, kernel=kernel, acquisition=acquisition,
+    bo = BayesianOptimization(space, seed=seed, n_startup=n_startup, kernel=kernel, acquisition=acquisition,
                               xi=xi, kappa=kappa, y_transform="none")
     if lengthscale is not None:  # a GP whose hyperparameters stay where we put them
         bo._gps["none"] = bo.gp = GaussianProcess(kernel, lengthscale=lengthscale, optimize=False)
     u_grid = np.linspace(0.0, 1.0, n_grid)
     grid = dim.from_unit(u_grid)
     truth_values = np.array([objective({name: v}) for v in grid]) if truth else None
-    for _ in range(n_initial):
+    for _ in range(n_startup):
         trial = bo.ask()
         bo.tell(trial, objective(trial.config))
     states = []
@@ -90,7 +90,7 @@ def bo_steps_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.01, kappa
         next_x = float(trial.config[name])
         next_mu, next_sigma = gp.predict(space.to_unit(trial.config), return_std=True)
         states.append({
-            "step": step, "n_initial": n_initial, "acquisition": acquisition, "xi": xi, "kappa": kappa,
+            "step": step, "n_startup": n_startup, "acquisition": acquisition, "xi": xi, "kappa": kappa,
             "kernel": kernel, "lengthscale_fixed": lengthscale is not None,
             "lengthscale": float(gp.lengthscales_[0]), "signal_variance": gp.signal_variance_,
             "noise": gp.noise_, "x_obs": x_obs, "y_obs": y_obs, "best": best,
@@ -106,10 +106,10 @@ def bo_steps_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.01, kappa
 
 
 def bo_step_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",
-                 lengthscale=None, seed=0, n_initial=3, n_grid=401, truth=True) -> dict:
-    """The state of BayesianOptimization on a 1-D objective after n_initial + n_steps observations:
+                 lengthscale=None, seed=0, n_startup=3, n_grid=401, truth=True) -> dict:
+    """The state of BayesianOptimization on a 1-D objective after n_startup + n_steps observations:
     the last entry of `bo_steps_data` with the same arguments (see there for the keys)."""
-    return bo_steps_data(objective_1d, n_steps, acquisition, xi, kappa, kernel, lengthscale, seed, n_initial,
+    return bo_steps_data(objective_1d, n_steps, acquisition, xi, kappa, kernel, lengthscale, seed, n_startup,
                          n_grid, truth)[-1]
 
 
@@ -188,10 +188,10 @@ class AcquisitionExplorer(_Explorer):
     """
 
     def __init__(self, objective_1d=None, step=0, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",
-                 lengthscale="auto", seed=1, n_initial=3, max_steps=15):
+                 lengthscale="auto", seed=1, n_startup=3, max_steps=15):
         style = {"description_width": "initial"}
         self.objective = forrester() if objective_1d is None else objective_1d
-        self.n_initial, self.max_steps, self._runs = n_initial, max_steps, {}
+        self.n_startup, self.max_steps, self._runs = n_startup, max_steps, {}
         self.step = widgets.IntSlider(value=step, min=0, max=max_steps, description="BO step", style=style)
         self.acquisition = widgets.ToggleButtons(options=(("EI", "ei"), ("PI", "pi"), ("UCB", "ucb")),
                                                  value=acquisition, description="acquisition")
@@ -212,7 +212,7 @@ class AcquisitionExplorer(_Explorer):
         key = (self.acquisition.value, self.xi.value, self.kappa.value, self.kernel.value, ls, self.seed.value)
         if key not in self._runs:
             self._runs[key] = bo_steps_data(self.objective, self.max_steps, self.acquisition.value, self.xi.value,
-                                            self.kappa.value, self.kernel.value, ls, self.seed.value, self.n_initial)
+                                            self.kappa.value, self.kernel.value, ls, self.seed.value, self.n_startup)
         return self._runs[key]
 
     def _redraw(self, change=None):
@@ -224,7 +224,7 @@ class AcquisitionExplorer(_Explorer):
 
 
 def acquisition_explorer(objective_1d=None, step=0, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",
-                         lengthscale="auto", seed=1, n_initial=3, max_steps=15) -> AcquisitionExplorer:
+                         lengthscale="auto", seed=1, n_startup=3, max_steps=15) -> AcquisitionExplorer:
     """A widget to step through Bayesian optimization on a 1-D function and turn its knobs."""
-    return AcquisitionExplorer(objective_1d, step, acquisition, xi, kappa, kernel, lengthscale, seed, n_initial,
+    return AcquisitionExplorer(objective_1d, step, acquisition, xi, kappa, kernel, lengthscale, seed, n_startup,
                                max_steps)

@@ -23,7 +23,7 @@ from .explorer import figure_png
 __all__ = ["METHODS", "largest_grid_side", "coverage_points", "n_distinct", "plot_coverage", "plot_best_so_far", "plot_grid_explosion", "plot_log_scale", "plot_hit_probability", "coverage_data", "coverage_figure", "CoverageExplorer", "coverage_explorer"]
 
 METHODS = ("grid", "random", "sobol", "lhs")
-_SAMPLER = {"random": "uniform", "sobol": "sobol", "lhs": "lhs"}  # method -> RandomSearch sampler
+_QMC = {"random": None, "sobol": "sobol", "lhs": "lhs"}  # method -> RandomSearch(qmc=...)
 _COLORS = {"grid": "tab:blue", "random": "tab:orange", "sobol": "tab:green", "lhs": "tab:purple"}
 # Two unit-cube coordinates closer than this count as one value (grid points computed two ways).
 _SAME_VALUE = 1e-9
@@ -51,8 +51,8 @@ def coverage_points(method: str, n: int, d: int = 2, seed: int = 0) -> np.ndarra
                      the largest full grid with at most n points: m = k**d <= n (9 points for n = 10,
                      d = 2). The grid is deterministic: `seed` is ignored.
             "random" RandomSearch, i.i.d. uniform points (m = n).
-            "sobol"  RandomSearch(sampler="sobol"), a scrambled Sobol sequence (m = n).
-            "lhs"    RandomSearch(sampler="lhs", n_points=n), one Latin hypercube of n points (m = n).
+            "sobol"  RandomSearch(qmc="sobol"), a scrambled Sobol sequence (m = n).
+            "lhs"    RandomSearch(qmc="lhs", n_points=n), one Latin hypercube of n points (m = n).
     The space is d dimensions Float(0, 1) named x0, x1, ..., so unit coordinates are the values.
     """
     if method not in METHODS:
@@ -65,7 +65,7 @@ def coverage_points(method: str, n: int, d: int = 2, seed: int = 0) -> np.ndarra
         searcher = GridSearch(space, n_per_dim=largest_grid_side(n, d))
         m = len(searcher)
     else:
-        searcher = RandomSearch(space, sampler=_SAMPLER[method], n_points=n, seed=seed)
+        searcher = RandomSearch(space, qmc=_QMC[method], n_points=n, seed=seed)
         m = n
     return space.to_unit([searcher.ask().config for _ in range(m)])
 

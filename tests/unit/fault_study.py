@@ -31,7 +31,7 @@ def make_searcher(kind, seed):
     if kind == "random":
         return RandomSearch(SPACE, seed=seed)
     if kind == "bo":
-        return BayesianOptimization(SPACE, seed=seed, n_initial=6, n_candidates=300, n_local=1, gp_restarts=0)
+        return BayesianOptimization(SPACE, seed=seed, n_startup=6, n_candidates=300, n_local=1, gp_restarts=0)
     raise ValueError(f"searcher must be 'random' or 'bo', but got {kind!r}")
 
 

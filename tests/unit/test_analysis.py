@@ -20,8 +20,8 @@ def config_rng(config):
     return np.random.default_rng(zlib.crc32(repr(sorted(config.items())).encode()))
 
 
-def run(objective, space, n, seed=0, sampler="uniform", direction="minimize"):
-    return optimize(objective, RandomSearch(space, seed=seed, sampler=sampler), n_trials=n,
+def run(objective, space, n, seed=0, qmc=None, direction="minimize"):
+    return optimize(objective, RandomSearch(space, seed=seed, qmc=qmc), n_trials=n,
                     direction=direction, progress=False)
 
 
@@ -50,7 +50,7 @@ def test_main_effects_match_the_closed_form_variance_shares():
     underestimates the weaker effect at this size (0.073 at 400 trials, exact 0.083)."""
     expected = np.array([100, 9, 0.01]) / 109.01
     for seed in range(2):
-        importance = hyperparameter_importance(run(linear, LINEAR_SPACE, 200, seed=seed, sampler="sobol"),
+        importance = hyperparameter_importance(run(linear, LINEAR_SPACE, 200, seed=seed, qmc="sobol"),
                                                LINEAR_SPACE, seed=seed)
         shares = np.array([importance.shares[n] for n in LINEAR_SPACE.names])
         assert np.allclose(shares, expected, atol=0.03), shares
@@ -61,7 +61,7 @@ def test_an_interaction_shows_up_as_the_unexplained_share():
     """f = a * b on [0, 1]^2: Var f = 1/9 - 1/16 = 7/144; each main effect a/2 - 1/4 has variance 1/48,
     a share of 3/7 each, and the interaction the remaining 1/7 (Sobol decomposition)."""
     space = Space({"a": Float(0.0, 1.0), "b": Float(0.0, 1.0)})
-    importance = hyperparameter_importance(run(lambda c: c["a"] * c["b"], space, 200, sampler="sobol"), space, seed=0)
+    importance = hyperparameter_importance(run(lambda c: c["a"] * c["b"], space, 200, qmc="sobol"), space, seed=0)
     assert importance.shares["a"] == pytest.approx(3 / 7, abs=0.04)
     assert importance.shares["b"] == pytest.approx(3 / 7, abs=0.04)
     assert importance.interactions == pytest.approx(1 / 7, abs=0.04)
@@ -122,7 +122,7 @@ def valley(config):
 def test_partial_dependence_recovers_a_known_one_dimensional_effect():
     space = Space({"lr": Float(1e-4, 1e-1, log=True), "x": Float(0.0, 1.0)})
     for seed in range(3):
-        study = run(valley, space, 120, seed=seed, sampler="sobol")
+        study = run(valley, space, 120, seed=seed, qmc="sobol")
         pd = partial_dependence(study, space, "lr", grid_size=40, seed=seed)
         truth = (np.log10(pd.values) + 2.5) ** 2 + 0.25
         assert pd.log and not pd.categorical and len(pd.values) == 40

@@ -21,7 +21,7 @@ def mixed_objective(config):
 
 
 def tell_initial_design(searcher, objective):
-    for _ in range(searcher.n_initial):
+    for _ in range(searcher.n_startup):
         trial = searcher.ask()
         searcher.tell(trial, objective(trial.config))
 
@@ -48,7 +48,7 @@ def test_finds_branins_optimum_within_40_evaluations_for_most_seeds():
 
 def test_same_seed_same_sequence_of_configs():
     def run(seed):
-        study = optimize(BRANIN, BayesianOptimization(BRANIN.space, seed=seed, n_initial=5), n_trials=12, progress=False)
+        study = optimize(BRANIN, BayesianOptimization(BRANIN.space, seed=seed, n_startup=5), n_trials=12, progress=False)
         return [t.config for t in study.trials]
 
     a, b = run(3), run(3)
@@ -58,7 +58,7 @@ def test_same_seed_same_sequence_of_configs():
 
 def test_initial_design_is_sobol_and_then_the_model_takes_over():
     bo = BayesianOptimization(BRANIN.space, seed=0)
-    assert bo.n_initial == 8  # max(2 d + 1, 8) for d = 2
+    assert bo.n_startup == 8  # max(2 d + 1, 8) for d = 2
     tell_initial_design(bo, BRANIN)
     U = BRANIN.space.to_unit([t.config for t, _ in bo.history])
     # a scrambled Sobol design of 8 points puts exactly one point in each eighth of every axis
@@ -97,7 +97,7 @@ def test_lies_are_conditioned_on_with_the_hyperparameters_frozen():
     for _ in range(3):
         bo.ask()  # pending, no tell
     bo.fit_model()
-    assert len(bo.gp.y_) == bo.n_initial + 3  # the lies are in the model ...
+    assert len(bo.gp.y_) == bo.n_startup + 3  # the lies are in the model ...
     np.testing.assert_array_equal(bo.gp.theta_, theta_real)  # ... but fitted to the real results only
 
 
@@ -156,7 +156,7 @@ def test_failed_configs_are_never_proposed_again():
             raise RuntimeError("diverged")  # 8 of the 20 configs fail
         return (config["n"] - 2) ** 2 + (config["c"] == "b")
 
-    study = optimize(objective, BayesianOptimization(space, seed=1, n_initial=4), n_trials=16, progress=False)
+    study = optimize(objective, BayesianOptimization(space, seed=1, n_startup=4), n_trials=16, progress=False)
     configs = [tuple(t.config.values()) for t in study.trials]
     failed = [tuple(t.config.values()) for t in study.trials if t.state == "failed"]
     assert failed, "the test needs some failures"
@@ -198,7 +198,7 @@ def test_mixed_space_runs_and_stays_in_the_space(acquisition):
     [
         ({"acquisition": "ei2"}, "acquisition must be"),
         ({"liar": "median"}, "liar must be"),
-        ({"n_initial": 0}, "n_initial must be >= 1"),
+        ({"n_startup": 0}, "n_startup must be >= 1"),
         ({"kernel": "cubic"}, "kernel must be one of"),
     ],
 )

@@ -79,13 +79,13 @@ class WatchedBO(BayesianOptimization):
     def ask(self):
         pending = [np.array(x) for x in self._pending.values()]
         trial = super().ask()
-        if trial.id >= self.n_initial and pending:
+        if trial.id >= self.n_startup and pending:
             self.asks_with_pending.append((pending, self.space.to_unit(trial.config)[0]))
         return trial
 
 
 def test_bayesian_optimization_on_dask_keeps_parallel_asks_distinct(client):
-    bo = WatchedBO(SPACE, seed=0, n_initial=6, n_candidates=300, n_local=2, gp_restarts=0)
+    bo = WatchedBO(SPACE, seed=0, n_startup=6, n_candidates=300, n_local=2, gp_restarts=0)
     study = optimize(quadratic, bo, n_trials=16, executor=client.get_executor(), progress=False)
     assert sorted(t.id for t in study.trials) == list(range(16))
     assert bo.asks_with_pending  # model-based asks were made while another trial ran: the liar was used

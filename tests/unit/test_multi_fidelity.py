@@ -112,7 +112,7 @@ def test_failed_trials_rank_last():
 
 def test_any_searcher_can_propose_the_configs():
     tpe = TPE(SPACE, seed=0)
-    sh = SuccessiveHalving(SPACE, min_budget=1, max_budget=9, eta=3, sampler=tpe)
+    sh = SuccessiveHalving(SPACE, min_budget=1, max_budget=9, eta=3, base_searcher=tpe)
     optimize(toy_loss, sh, progress=False)
     assert len(tpe.history) == 9  # TPE heard every configuration's rung-0 result, and only those
     assert all(t.budget is None for t, _ in tpe.history)
@@ -127,9 +127,9 @@ def test_bad_settings_raise_and_say_what_is_right(kwargs, match):
         SuccessiveHalving(SPACE, **kwargs)
 
 
-def test_a_sampler_on_another_space_is_refused():
-    with pytest.raises(ValueError, match="sampler"):
-        ASHA(SPACE, min_budget=1, max_budget=9, sampler=RandomSearch({"y": Float(0, 1)}))
+def test_a_base_searcher_on_another_space_is_refused():
+    with pytest.raises(ValueError, match="base_searcher"):
+        ASHA(SPACE, min_budget=1, max_budget=9, base_searcher=RandomSearch({"y": Float(0, 1)}))
 
 
 # --- ASHA ------------------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def test_median_pruner_prunes_exactly_the_trials_the_rule_says():
                 raise TrialPruned()
         return value
 
-    pruner = MedianPruner(SPACE, n_startup_trials=2, n_warmup_steps=1, seed=0)
+    pruner = MedianPruner(SPACE, n_startup=2, n_warmup_steps=1, seed=0)
     study = optimize(objective, pruner, n_trials=len(CURVES), progress=False)
     assert [(t.state, max(t.intermediate)) for t in study.trials] == VERDICT
     assert [t.value for t in study.trials] == [CURVES[i][n - 1] for i, (_, n) in enumerate(VERDICT)]
@@ -243,11 +243,11 @@ def test_median_pruner_prunes_exactly_the_trials_the_rule_says():
 def test_median_pruner_waits_for_startup_trials_and_knows_the_direction():
     from hpo_mini import Trial
 
-    pruner = MedianPruner(SPACE, n_startup_trials=2, direction="maximize")
+    pruner = MedianPruner(SPACE, n_startup=2, direction="maximize")
     done = Trial(id=0, config={"x": 0.1}, state="complete", intermediate={1: 0.5})
     pruner.tell(done, -0.5)
     low = Trial(id=1, config={"x": 0.2}, intermediate={1: 0.4})
-    assert not pruner(low)  # one completed trial < n_startup_trials
+    assert not pruner(low)  # one completed trial < n_startup
     pruner.tell(Trial(id=2, config={"x": 0.3}, state="complete", intermediate={1: 0.7}), -0.7)
     assert pruner(low) and not pruner(Trial(id=3, config={"x": 0.4}, intermediate={1: 0.61}))  # median 0.6
     with pytest.raises(ValueError, match="direction"):

@@ -315,10 +315,10 @@ def run_ids_and_configs(study):
     return {t.id: config_key(t.config) for t in study.trials}
 
 
-@pytest.mark.parametrize("sampler", ["uniform", "sobol", "lhs"])
-def test_thread_and_process_pools_run_the_same_trials_as_sequential(sampler, process_pool):
+@pytest.mark.parametrize("qmc", [None, "sobol", "lhs"])
+def test_thread_and_process_pools_run_the_same_trials_as_sequential(qmc, process_pool):
     def make():
-        return RandomSearch(SPACE, sampler=sampler, n_points=8, seed=11)
+        return RandomSearch(SPACE, qmc=qmc, n_points=8, seed=11)
 
     sequential = optimize(quadratic, make(), n_trials=20, progress=False)
     with ThreadPoolExecutor(2) as pool:
@@ -461,13 +461,13 @@ def test_sigkilled_study_resumes_from_its_journal(tmp_path):
     assert [t.value for t in sorted(study.trials, key=lambda t: t.id)] == [t.value for t in uninterrupted.trials]
 
 
-@pytest.mark.parametrize("sampler", ["uniform", "sobol", "lhs"])
-def test_resumed_random_search_continues_the_same_sequence(tmp_path, sampler):
+@pytest.mark.parametrize("qmc", [None, "sobol", "lhs"])
+def test_resumed_random_search_continues_the_same_sequence(tmp_path, qmc):
     path = tmp_path / "study.jsonl"
-    optimize(quadratic, RandomSearch(SPACE, sampler=sampler, n_points=8, seed=5), n_trials=11, journal=path, progress=False)
-    resumed = optimize(quadratic, RandomSearch(SPACE, sampler=sampler, n_points=8, seed=5), n_trials=30, journal=path,
+    optimize(quadratic, RandomSearch(SPACE, qmc=qmc, n_points=8, seed=5), n_trials=11, journal=path, progress=False)
+    resumed = optimize(quadratic, RandomSearch(SPACE, qmc=qmc, n_points=8, seed=5), n_trials=30, journal=path,
                        progress=False)
-    full = optimize(quadratic, RandomSearch(SPACE, sampler=sampler, n_points=8, seed=5), n_trials=30, progress=False)
+    full = optimize(quadratic, RandomSearch(SPACE, qmc=qmc, n_points=8, seed=5), n_trials=30, progress=False)
     assert [config_key(t.config) for t in resumed.trials] == [config_key(t.config) for t in full.trials]
 
 

@@ -23,19 +23,19 @@ def unit_points(searcher, n):
 # ---------------------------------------------------------------- reproducibility
 
 
-@pytest.mark.parametrize("sampler", ["uniform", "sobol", "lhs"])
-def test_random_search_same_seed_same_sequence_other_seed_other_sequence(sampler):
-    a = configs(RandomSearch(SPACE, sampler=sampler, n_points=10, seed=3), 25)
-    b = configs(RandomSearch(SPACE, sampler=sampler, n_points=10, seed=3), 25)
-    c = configs(RandomSearch(SPACE, sampler=sampler, n_points=10, seed=4), 25)
+@pytest.mark.parametrize("qmc", [None, "sobol", "lhs"])
+def test_random_search_same_seed_same_sequence_other_seed_other_sequence(qmc):
+    a = configs(RandomSearch(SPACE, qmc=qmc, n_points=10, seed=3), 25)
+    b = configs(RandomSearch(SPACE, qmc=qmc, n_points=10, seed=3), 25)
+    c = configs(RandomSearch(SPACE, qmc=qmc, n_points=10, seed=4), 25)
     assert a == b
     assert a != c
     assert len({tuple(x.values()) for x in a}) == 25  # no repeats (lr is continuous)
 
 
-@pytest.mark.parametrize("sampler", ["uniform", "sobol", "lhs"])
-def test_random_search_without_a_seed_differs_between_runs(sampler):
-    assert configs(RandomSearch(SPACE, sampler=sampler), 5) != configs(RandomSearch(SPACE, sampler=sampler), 5)
+@pytest.mark.parametrize("qmc", [None, "sobol", "lhs"])
+def test_random_search_without_a_seed_differs_between_runs(qmc):
+    assert configs(RandomSearch(SPACE, qmc=qmc), 5) != configs(RandomSearch(SPACE, qmc=qmc), 5)
 
 
 def test_grid_shuffle_same_seed_same_order_other_seed_other_order():
@@ -49,10 +49,10 @@ def test_grid_shuffle_same_seed_same_order_other_seed_other_order():
 
 
 def test_random_point_i_does_not_depend_on_the_order_of_asks():
-    for sampler in ("uniform", "sobol", "lhs"):
-        s = RandomSearch(UNIT, sampler=sampler, n_points=8, seed=9)
+    for qmc in (None, "sobol", "lhs"):
+        s = RandomSearch(UNIT, qmc=qmc, n_points=8, seed=9)
         in_order = np.array([s.unit_point(i) for i in range(20)])
-        t = RandomSearch(UNIT, sampler=sampler, n_points=8, seed=9)
+        t = RandomSearch(UNIT, qmc=qmc, n_points=8, seed=9)
         shuffled = {i: t.unit_point(i) for i in np.random.default_rng(0).permutation(20)}  # numpy ints, too
         np.testing.assert_array_equal(in_order, [shuffled[i] for i in range(20)])
 
@@ -67,7 +67,7 @@ def test_uniform_points_are_uniform_on_every_axis():
 
 
 def test_sobol_points_are_balanced_for_a_power_of_two():
-    U = unit_points(RandomSearch(UNIT, sampler="sobol", seed=0), 64)
+    U = unit_points(RandomSearch(UNIT, qmc="sobol", seed=0), 64)
     for j in range(U.shape[1]):
         assert np.sum(U[:, j] < 0.5) == 32  # each half of each axis holds half the points
         assert np.all(np.bincount((U[:, j] * 64).astype(int), minlength=64) == 1)  # and each 1/64 slice one
@@ -79,7 +79,7 @@ def test_sobol_points_are_balanced_for_a_power_of_two():
 
 
 def test_sobol_beats_uniform_on_discrepancy():
-    sobol = unit_points(RandomSearch(UNIT, sampler="sobol", seed=0), 64)
+    sobol = unit_points(RandomSearch(UNIT, qmc="sobol", seed=0), 64)
     uniform = unit_points(RandomSearch(UNIT, seed=0), 64)
     from scipy.stats import qmc
 
@@ -88,7 +88,7 @@ def test_sobol_beats_uniform_on_discrepancy():
 
 @pytest.mark.parametrize("n_points", [5, 16])
 def test_lhs_puts_one_point_in_each_slice_of_every_axis(n_points):
-    searcher = RandomSearch(UNIT, sampler="lhs", n_points=n_points, seed=2)
+    searcher = RandomSearch(UNIT, qmc="lhs", n_points=n_points, seed=2)
     U = unit_points(searcher, 3 * n_points)
     for block in range(3):
         design = U[block * n_points:(block + 1) * n_points]
@@ -99,10 +99,10 @@ def test_lhs_puts_one_point_in_each_slice_of_every_axis(n_points):
 
 
 def test_random_search_rejects_bad_settings():
-    with pytest.raises(ValueError, match="sampler must be one of .*'halton'"):
-        RandomSearch(SPACE, sampler="halton")
+    with pytest.raises(ValueError, match="qmc must be None .*'halton'"):
+        RandomSearch(SPACE, qmc="halton")
     with pytest.raises(ValueError, match="n_points .* must be >= 1"):
-        RandomSearch(SPACE, sampler="lhs", n_points=0)
+        RandomSearch(SPACE, qmc="lhs", n_points=0)
 
 
 # ---------------------------------------------------------------- grid search

@@ -38,11 +38,11 @@ def test_forrester_has_a_local_minimum_near_0_14():
 # ---- bo_step_data ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("n_steps, n_initial", [(0, 3), (4, 3), (6, 5)])
-def test_bo_step_data_shapes(n_steps, n_initial):
-    d = bo_step_data(n_steps=n_steps, n_initial=n_initial, n_grid=201, seed=0)
+@pytest.mark.parametrize("n_steps, n_startup", [(0, 3), (4, 3), (6, 5)])
+def test_bo_step_data_shapes(n_steps, n_startup):
+    d = bo_step_data(n_steps=n_steps, n_startup=n_startup, n_grid=201, seed=0)
     assert d["step"] == n_steps
-    assert d["x_obs"].shape == d["y_obs"].shape == (n_initial + n_steps,)
+    assert d["x_obs"].shape == d["y_obs"].shape == (n_startup + n_steps,)
     for key in ("grid", "truth", "mu", "sigma", "acq"):
         assert np.shape(d[key]) == (201,), key
     assert np.all(d["sigma"] >= 0) and np.all(np.isfinite(d["mu"]))
@@ -114,8 +114,8 @@ def test_bo_step_data_rejects_bad_input():
         bo_step_data(branin(), n_steps=1)
     with pytest.raises(ValueError, match="acquisition"):
         bo_step_data(n_steps=1, acquisition="thompson")
-    with pytest.raises(ValueError, match="n_initial"):
-        bo_step_data(n_steps=1, n_initial=1)
+    with pytest.raises(ValueError, match="n_startup"):
+        bo_step_data(n_steps=1, n_startup=1)
 
 
 def test_plot_bo_step_marks_the_next_point():
@@ -180,7 +180,7 @@ def test_acquisition_explorer_controls_change_the_data_and_figure():
     pngs = [w.png]
 
     w.step.value = 4
-    assert w.data["step"] == 4 and len(w.data["y_obs"]) == w.n_initial + 4
+    assert w.data["step"] == 4 and len(w.data["y_obs"]) == w.n_startup + 4
     pngs.append(w.png)
 
     w.acquisition.value = "ucb"
@@ -202,7 +202,7 @@ def test_acquisition_explorer_controls_change_the_data_and_figure():
 
     # the widget is a thin layer: its data are bo_step_data's with the same settings
     same = bo_step_data(n_steps=4, acquisition="ucb", kappa=5.0, kernel="rbf", lengthscale=0.03, seed=w.seed.value,
-                        n_initial=w.n_initial)
+                        n_startup=w.n_startup)
     assert np.array_equal(same["x_obs"], w.data["x_obs"]) and same["next_x"] == w.data["next_x"]
 
 
