@@ -1,6 +1,6 @@
 """A genetic algorithm vs random search vs Bayesian optimization at equal numbers of evaluations.
 
-For each test function of hpo_mini.objectives: simple regret after N evaluations (best value found - known
+For each test function of hpo_mini.tasks.test_functions: simple regret after N evaluations (best value found - known
 minimum), log10, median and IQR over seeds; for the real task (a random forest on breast cancer, five
 hyperparameters: two log-scale integers, an integer, a float and a categorical): the 3-fold CV error of the
 best configuration found. GA and BO at their defaults (GA: population 10, tournament of 3, blend crossover,

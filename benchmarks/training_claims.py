@@ -1,4 +1,4 @@
-"""Lesson 09's two "check the claim" studies at full size, on the course's MLP (hpo_mini/training.py).
+"""Lesson 09's two "check the claim" studies at full size, on the course's MLP (hpo_mini/tasks/training.py).
 
 Claim 1 (Smith & Topin 2019, "Super-convergence"): "1-cycle reaches within 1-2% of the full-schedule
 accuracy in about a fifth of the epochs". For every schedule and epoch budget E, the peak rate is picked

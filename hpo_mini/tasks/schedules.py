@@ -8,7 +8,7 @@ knobs, and returns the learning rate eta_t. Steps count from 0, one per minibatc
     one_cycle(np.arange(1000), max_lr=0.1, total_steps=1000)                  # the whole curve
 
 `make_schedule(name, **knobs)` turns a name and its knobs into a function step -> lr, which is what
-`hpo_mini.training` takes. The range test (Smith 2017, section 3.3; fastai's `lr_find`) lives at the end:
+`hpo_mini.tasks.training` takes. The range test (Smith 2017, section 3.3; fastai's `lr_find`) lives at the end:
 `range_test_lrs` (the exponential sweep), `smooth_losses` (the debiased moving average), `suggest_lr`
 (the rule) and `lr_range_test`, which runs a sweep through any training function.
 """

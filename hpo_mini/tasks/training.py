@@ -316,7 +316,7 @@ class TrainingObjective:
         self._keep(key, state)
         return _score(state)
 
-    # PBT's checkpointable-task interface (hpo_mini/searchers/evolution.py): the same model, paused and resumed.
+    # PBT's checkpointable-task interface (hpo_mini/pbt.py): the same model, paused and resumed.
     def initial_state(self, rng=None) -> dict:
         """A fresh state for the base config (weights drawn from `rng`, a Generator or a seed; default self.seed)."""
         return init_state(self.base, self.seed if rng is None else rng)

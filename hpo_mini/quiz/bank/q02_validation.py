@@ -534,7 +534,7 @@ QUESTIONS = [
         explanation="mean ± t_{(1+c)/2, n−1} · s/√n, with s the sample standard deviation (ddof = 1). With 5 "
         "scores t_{0.975, 4} = 2.78, 42% wider than the normal 1.96; numpy's default ddof = 0 shrinks s by "
         "√((n − 1)/n); the quantile at c instead of (1 + c)/2 gives a one-sided bound. This is `t_interval` in "
-        "hpo_mini/validation.py. Over the folds of one CV the interval is too narrow (the folds are "
+        "hpo_mini/evaluation/validation.py. Over the folds of one CV the interval is too narrow (the folds are "
         "correlated); over independent scores it is right. `scores -= mean` on an array changes the caller's data.",
         function_name="t_interval",
         stub='def t_interval(scores, confidence=0.95):\n    """(mean, lo, hi): the Student-t interval for the mean of scores."""\n    ...',

@@ -38,7 +38,7 @@ _q = question_maker(LESSON, SECTIONS)  # _q(Kind, id, "E" | "M" | "H", section k
 
 
 def rbf_kernel_reference(X1, X2, lengthscales, variance):
-    """The library's squared-exponential ARD kernel, R&W eqs. 4.9 and 5.2 (hpo_mini/gp.py)."""
+    """The library's squared-exponential ARD kernel, R&W eqs. 4.9 and 5.2 (hpo_mini/models/gp.py)."""
     return rbf(X1, X2, lengthscales, variance)
 
 

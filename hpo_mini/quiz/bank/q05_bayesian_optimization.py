@@ -3,7 +3,7 @@
 Answers are stored as salted hashes or sealed numbers (see ../sealing.py); the readable answer key
 lives in solutions/keys/q05_bayesian_optimization.py. Code exercises are checked against the library:
 `expected_improvement`, `probability_of_improvement` and `log_expected_improvement` in
-hpo_mini/acquisition.py.
+hpo_mini/models/acquisition.py.
 """
 
 from __future__ import annotations

@@ -232,7 +232,7 @@ QUESTIONS = [
         "is huge only there); a huge σ flattens both densities and the ratio carries no information. TPE uses "
         "a cheap heuristic, not likelihood maximization: each kernel's σ is the larger gap to its sorted "
         "neighbours, clipped to at least range / min(100, n_kernels + 1) (Bergstra et al. 2011; hyperopt; "
-        "Optuna; `_bandwidths` in hpo_mini/searchers/tpe.py). Marginal-likelihood fitting is the GP's way.",
+        "Optuna; `_bandwidths` in hpo_mini/models/parzen.py). Marginal-likelihood fitting is the GP's way.",
         key="sha256:558c0c8f2b47bd2dba7a62a4c2edddba005306517586d9645319ad865d877696",
     ),
     _q(
@@ -367,7 +367,7 @@ QUESTIONS = [
         "to −inf once every kernel's density is below 1e-308 (x = 50 here: the exponent is about −125 000), "
         "which would make l/g undefined; forgetting 1/n or the 1/h of each kernel gives a function that is "
         "not a density. TPE's estimators add truncation to the range and a prior kernel "
-        "(`parzen_estimator` in hpo_mini/searchers/tpe.py), but the core is this mixture.",
+        "(`parzen_estimator` in hpo_mini/models/parzen.py), but the core is this mixture.",
         function_name="parzen_log_density",
         stub='def parzen_log_density(x, points, bandwidth):\n    """log((1/n) * sum_i N(x; points_i, bandwidth**2)) at each x; finite far from the points."""\n    ...',
         checker=compare_with_reference(

@@ -147,7 +147,7 @@ QUESTIONS = [
         hint="ask whether the optimum is inside the range you searched, or merely at its edge",
         explanation="Best values crowding an edge say the range cut the optimum off: the loss is still falling "
         "as you reach 1e-2, so the best learning rate is probably beyond it. Extend the range in that "
-        "direction and search again (hpo_mini.analysis.diagnose flags this as `boundary`). Narrowing keeps "
+        "direction and search again (hpo_mini.evaluation.diagnose flags this as `boundary`). Narrowing keeps "
         "you locked inside the wrong box, and a linear scale only crowds more samples against the same wall. "
         "The exception is a real limit: a dropout of 0, or a guardrail such as a latency budget.",
         key="sha256:12b598982b8cd61f7a435caa7498ae7f4f9b988746e1224d8c2729e03230cba4",
@@ -464,7 +464,7 @@ QUESTIONS = [
         "validation overfitting (e). A flat study usually means a bug, a too-narrow range or a dominant "
         "unrelated bottleneck, not that every config is fine (not b). Failed trials are information: record "
         "them as failed (or bad) so the searcher avoids the region, and lower the upper bound or clip "
-        "gradients (not d). `hpo_mini.analysis.diagnose` flags each of these.",
+        "gradients (not d). `hpo_mini.evaluation.diagnose` flags each of these.",
         key="sha256:984caa6be8778f6969fc2fcb38be76bfe4faf7e453f2a2072e5d1c29e6a9cf30",
     ),
     _q(
