@@ -18,7 +18,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["Float", "Int", "Categorical", "Space", "as_space"]
+__all__ = ["Float", "Int", "Categorical", "Space", "as_space", "config_key"]
 
 
 def _is_number(x) -> bool:
@@ -300,3 +300,9 @@ class Space:
 def as_space(space) -> Space:
     """Accept a Space or a plain dict of dimensions."""
     return space if isinstance(space, Space) else Space(space)
+
+
+def config_key(config: dict) -> tuple:
+    """A hashable key for a config, the same whatever order its keys were given in: the one test of
+    "is this the same configuration?" for checkpoints, caches and duplicate detection."""
+    return tuple(sorted(config.items()))
