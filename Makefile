@@ -53,11 +53,11 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/dask_vs_local.py
 
 ## make solutions: rebuild quizzes/ and solutions/ from the question bank (hpo_mini/quiz/bank)
-solutions: $(VENV)/.installed-test
+solutions: $(VENV)/.installed-lab
 	$(BIN)/python -m hpo_mini.quiz.build
 
 ## make grade DIR=path/to/submissions [OUT=grades.csv]: run every submitted quiz, write a CSV
-grade: $(VENV)/.installed-test
+grade: $(VENV)/.installed-lab
 	@test -n "$(DIR)" || { echo "usage: make grade DIR=path/to/submissions [OUT=grades.csv]"; exit 2; }
 	$(BIN)/python -m hpo_mini.quiz.gradebook "$(DIR)" --out "$(or $(OUT),grades.csv)"
 
