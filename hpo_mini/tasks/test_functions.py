@@ -1,4 +1,5 @@
-"""Objectives to optimize: test functions with known optima, and real scikit-learn tuning tasks.
+"""Test functions with known optima: Branin, Hartmann-6, Rosenbrock, Ackley, Levy, Forrester, and a
+function whose effective dimension you choose.
 
 Every objective here is a callable config -> float to *minimize*, with a `.space`:
 
