@@ -25,10 +25,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,compare,dask]'
 	touch $@ $(VENV)/.installed-lab
 
-## make lab: open JupyterLab on the first lesson (LAB_ARGS="--no-browser --ip=0.0.0.0" on a remote machine)
+## make lab: JupyterLab on the whole course (root: this folder), lesson 00 open first
+## (LAB_ARGS="--no-browser --ip=0.0.0.0" on a remote machine)
 lab: $(VENV)/.installed-lab
 	@echo "Starting JupyterLab: open the http://127.0.0.1:<port>/lab?token=<token> URL it prints below (Ctrl-C twice stops it)."
-	$(BIN)/jupyter lab lessons/00_start_here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" lessons/00_start_here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
 ## make test: unit tests, every notebook on a fresh kernel, and JupyterLab in headless Chromium
 test: test-unit test-notebooks test-browser
