@@ -24,11 +24,15 @@ from numbers import Real
 
 import numpy as np
 
-from .searchers.base import is_failure
-from .searchers.genetic import _positive_int
-from .space import Categorical, Int, as_space
+from .space import Categorical, Int, as_space, check_count
 
 __all__ = ["truncation_exploit", "perturb", "resample", "PBTResult", "PBT"]
+
+
+def _number_in(value, lo, hi) -> bool:
+    """Is value a real number (not a bool) in [lo, hi]?"""
+    return isinstance(value, Real) and not isinstance(value, bool) and lo <= value <= hi
+
 
 # -- population-based training ----------------------------------------------------------------------
 def truncation_exploit(losses, fraction, rng) -> np.ndarray:
@@ -38,7 +42,7 @@ def truncation_exploit(losses, fraction, rng) -> np.ndarray:
     NaN losses (diverged members) rank last."""
     losses = np.nan_to_num(np.asarray(losses, dtype=float), nan=np.inf)
     n = losses.size
-    if not 0 < fraction <= 0.5:
+    if not _number_in(fraction, 0, 0.5) or fraction == 0:
         raise ValueError(f"fraction must be in (0, 0.5] (bottom and top must not overlap), but got {fraction!r}")
     n_cut = max(1, int(fraction * n))  # as Ray Tune: int(quantile_fraction * population)
     order = np.lexsort((np.arange(n), losses))
@@ -155,19 +159,19 @@ class PBT:
     def __init__(self, space, *, population=10, ready_every=10, exploit="truncation", explore="perturb",
                  fraction=0.25, perturb_factors=(0.8, 1.2), resample_probability=0.25, seed=None):
         self.space = as_space(space)
-        self.population = _positive_int(population, "population")
+        self.population = check_count(population, "population")
         if self.population < 2:
             raise ValueError(f"population must be >= 2, but got {population!r}")
-        self.ready_every = _positive_int(ready_every, "ready_every (training steps per round)")
+        self.ready_every = check_count(ready_every, "ready_every (training steps per round)")
         if exploit not in ("truncation", "none"):
             raise ValueError(f"exploit must be 'truncation' or 'none', but got {exploit!r}")
         if explore not in ("perturb", "resample"):
             raise ValueError(f"explore must be 'perturb' or 'resample', but got {explore!r}")
-        if not 0 < fraction <= 0.5:
+        if not _number_in(fraction, 0, 0.5) or fraction == 0:
             raise ValueError(f"fraction must be in (0, 0.5], but got {fraction!r}")
-        if not perturb_factors or any(not isinstance(f, Real) or f <= 0 for f in perturb_factors):
+        if not perturb_factors or any(not _number_in(f, 0, math.inf) or f == 0 for f in perturb_factors):
             raise ValueError(f"perturb_factors must be positive numbers such as (0.8, 1.2), got {perturb_factors!r}")
-        if not 0 <= resample_probability <= 1:
+        if not _number_in(resample_probability, 0, 1):
             raise ValueError(f"resample_probability must be in [0, 1], but got {resample_probability!r}")
         self.exploit, self.explore, self.fraction = exploit, explore, fraction
         self.perturb_factors, self.resample_probability = tuple(perturb_factors), resample_probability
@@ -192,7 +196,7 @@ class PBT:
             if not callable(getattr(task, method, None)):
                 raise TypeError(f"{task!r} has no {method}() method: PBT needs a checkpointable task "
                                 "with initial_state(rng) and step(config, state, n_steps, rng) -> (loss, state)")
-        n_steps = _positive_int(n_steps, "n_steps")
+        n_steps = check_count(n_steps, "n_steps")
         P = self.population
         configs = self.space.sample(self._rng(0, 0), P)  # the same draws for exploit="none"
         states = [task.initial_state(self._rng(1, m)) for m in range(P)]
@@ -203,7 +207,7 @@ class PBT:
             k = min(self.ready_every, n_steps - r * self.ready_every)
             for m in range(P):
                 loss, states[m] = task.step(configs[m], states[m], k, self._rng(2, r, m))
-                all_losses[r, m] = np.nan if is_failure(loss) else float(loss)
+                all_losses[r, m] = float(loss) if loss is not None and math.isfinite(loss) else np.nan
             all_configs.append([dict(c) for c in configs])
             steps[r] = (steps[r - 1] if r else 0) + k
             if self.exploit == "none" or r == n_rounds - 1:

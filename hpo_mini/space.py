@@ -18,15 +18,30 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["Float", "Int", "Categorical", "Space", "as_space", "config_key"]
+__all__ = ["Float", "Int", "Categorical", "Space", "as_space", "config_key", "check_count"]
 
 
 def _is_number(x) -> bool:
     return isinstance(x, Real) and not isinstance(x, bool)
 
 
+def check_count(value, name: str, low: int = 1) -> int:
+    """`value` as an int if it is an integer >= low, else ValueError naming the setting.
+
+    The one rule for every count in the library (grid points per dimension, trials, population, rungs):
+    a count of the wrong kind (2.5, "3", True) and a count out of range are the same mistake, a bad
+    value, and raise the same ValueError. (TypeError is kept for an object without the protocol it is
+    passed for, such as a base searcher without ask/tell.)
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, but got {value!r}")
+    return int(value)
+
+
 class Float:
     """A real number in [lo, hi]; `log=True` samples log-uniformly (lo must be > 0)."""
+
+    kind = "float"  # what a model needs to know about a dimension without importing this module
 
     def __init__(self, lo, hi, log=False):
         if not (_is_number(lo) and _is_number(hi)) or not (math.isfinite(lo) and math.isfinite(hi)):
@@ -72,8 +87,7 @@ class Float:
 
     def grid(self, n):
         """n evenly spaced values (geometrically spaced when log=True), ends included."""
-        if n < 1:
-            raise ValueError(f"grid needs n >= 1 points per dimension, but got {n!r}")
+        n = check_count(n, "n (grid points per dimension)")
         if n == 1:
             return [self.from_unit(0.5).item()]
         space = np.geomspace if self.log else np.linspace
@@ -92,6 +106,8 @@ class Float:
 class Int(Float):
     """An integer in [lo, hi] (both included); `log=True` spaces integers log-uniformly."""
 
+    kind = "int"
+
     def __init__(self, lo, hi, log=False):
         if not (isinstance(lo, Integral) and isinstance(hi, Integral)) or isinstance(lo, bool):
             raise ValueError(f"Int(lo={lo!r}, hi={hi!r}): lo and hi must be integers; use Float for real numbers")
@@ -108,8 +124,7 @@ class Int(Float):
         return self.to_unit(self.from_unit(u))
 
     def grid(self, n):
-        if n < 1:
-            raise ValueError(f"grid needs n >= 1 points per dimension, but got {n!r}")
+        n = check_count(n, "n (grid points per dimension)")
         space = np.geomspace if self.log else np.linspace
         values = space(self.lo, self.hi, min(n, self.hi - self.lo + 1)) if n > 1 else [self.from_unit(0.5)]
         return sorted({int(round(v)) for v in values})
@@ -125,7 +140,13 @@ class Int(Float):
 
 
 class Categorical:
-    """One of a finite list of choices (strings, numbers, None, ...); no order is assumed."""
+    """One of a finite list of choices (strings, numbers, None, ...); no order is assumed.
+
+    In the unit encoding, choice i of k owns the slice [i/k, (i+1)/k) of [0, 1]: `slice_index` and
+    `slice_centre` are the one home of that rule (searchers and models call them).
+    """
+
+    kind = "categorical"
 
     def __init__(self, choices):
         choices = list(choices) if not isinstance(choices, (str, bytes)) else None
@@ -142,22 +163,28 @@ class Categorical:
     def __eq__(self, other):
         return type(self) is type(other) and self.choices == other.choices
 
+    def slice_index(self, u):
+        """The index of the choice whose slice holds unit number u: floor(u k), clipped to [0, k - 1]
+        (u = 1 belongs to the last choice)."""
+        k = len(self.choices)
+        return np.clip(np.floor(np.asarray(u, dtype=float) * k), 0, k - 1).astype(int)
+
+    def slice_centre(self, index):
+        """The unit number of choice `index`: the centre of its slice, (index + 0.5) / k."""
+        return (np.asarray(index, dtype=float) + 0.5) / len(self.choices)
+
     def from_unit(self, u):
         """Choice i owns the slice [i/k, (i+1)/k) of [0, 1]."""
-        k = len(self.choices)
-        index = np.clip(np.floor(np.asarray(u, dtype=float) * k), 0, k - 1).astype(int)
-        return np.array(self.choices, dtype=object)[index]
+        return np.array(self.choices, dtype=object)[self.slice_index(u)]
 
     def to_unit(self, values):
         """The centre of the choice's slice."""
-        k = len(self.choices)
         index = np.array([self.index(v) for v in np.atleast_1d(np.asarray(values, dtype=object))])
-        out = (index + 0.5) / k
+        out = self.slice_centre(index)
         return out if np.ndim(values) else out[0]
 
     def snap(self, u):
-        k = len(self.choices)
-        return (np.clip(np.floor(np.asarray(u, dtype=float) * k), 0, k - 1) + 0.5) / k
+        return self.slice_centre(self.slice_index(u))
 
     def index(self, value) -> int:
         for i, c in enumerate(self.choices):

@@ -2,7 +2,8 @@
 
 Each returns a score to *maximize*: the next point to evaluate is the argmax. `best` is the lowest
 value observed so far. Their exploration knobs: xi (EI, PI) asks for an improvement of at least xi;
-kappa (UCB) weighs uncertainty against the mean.
+kappa (UCB) weighs uncertainty against the mean. `acquisition_score(name, ...)` picks one by name:
+the one dispatch a searcher and a figure share.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ __all__ = [
     "expected_improvement",
     "log_expected_improvement",
     "probability_of_improvement",
+    "log_probability_of_improvement",
     "upper_confidence_bound",
+    "acquisition_score",
     "ACQUISITIONS",
 ]
+
+ACQUISITIONS = ("ei", "pi", "ucb")  # the names acquisition_score knows
 
 SQRT_HALF_PI = np.sqrt(np.pi / 2)
 LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
@@ -43,7 +48,8 @@ def log_expected_improvement(mu, sigma, best, xi=0.01):
 
     EI = sigma h(z) with h(z) = z Phi(z) + phi(z). For z > -1, log h directly. For z <= -1, write
     h(z) = phi(z) (1 + z Phi(z) / phi(z)) and compute Phi(z) / phi(z) = sqrt(pi / 2) erfcx(-z / sqrt 2)
-    (the Mills ratio), which neither underflows nor cancels: log h = log phi(z) + log1p(z * ratio).
+    (the Mills ratio), which does not underflow: log h = log phi(z) + log1p(z * ratio). As z -> -inf,
+    z * ratio -> -1 and log1p cancels, so below z = LOG_EI_ASYMPTOTIC_Z the asymptotic form is used.
     """
     z, sigma = _z(mu, sigma, best, xi)
     z = np.asarray(z, dtype=float)
@@ -82,4 +88,18 @@ def upper_confidence_bound(mu, sigma, best=None, kappa=2.0):
     return -(np.asarray(mu, dtype=float) - kappa * np.asarray(sigma, dtype=float))
 
 
-ACQUISITIONS = {"ei": expected_improvement, "pi": probability_of_improvement, "ucb": upper_confidence_bound}
+
+def acquisition_score(name, mu, sigma, best, *, xi=0.01, kappa=2.0, log=False):
+    """The acquisition `name` ("ei", "pi" or "ucb") at posterior (mu, sigma); larger is better.
+
+    xi is EI's and PI's knob, kappa UCB's (the other is ignored). log=True returns log EI and log PI,
+    which have the same argmax and stay finite where EI and PI underflow to 0 (what a searcher
+    maximizes); UCB, which may be negative, is returned as it is either way.
+    """
+    if name == "ei":
+        return (log_expected_improvement if log else expected_improvement)(mu, sigma, best, xi)
+    if name == "pi":
+        return (log_probability_of_improvement if log else probability_of_improvement)(mu, sigma, best, xi)
+    if name == "ucb":
+        return upper_confidence_bound(mu, sigma, kappa=kappa)
+    raise ValueError(f"acquisition must be one of {ACQUISITIONS}, but got {name!r}")

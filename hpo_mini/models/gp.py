@@ -7,6 +7,8 @@ per-dimension length-scales (ARD, R&W eq. 5.2), the signal variance and the nois
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 from scipy.linalg import cho_solve, solve_triangular
 from scipy.optimize import minimize
@@ -91,8 +93,12 @@ class GaussianProcess:
         if kernel not in KERNELS:
             raise ValueError(f"kernel must be one of {sorted(KERNELS)}, but got {kernel!r}")
         for name, value in (("lengthscale", lengthscale), ("signal_variance", signal_variance), ("noise", noise)):
-            if np.any(np.asarray(value) <= 0):
-                raise ValueError(f"{name} must be > 0, but got {value!r}")
+            v = np.asarray(value)
+            if v.dtype.kind not in "iuf" or v.size == 0 or not np.all(np.isfinite(v)) or np.any(v <= 0):
+                raise ValueError(f"{name} must be a finite number > 0 (or, for lengthscale, one per dimension), "
+                                 f"but got {value!r}")
+        if isinstance(n_restarts, bool) or not isinstance(n_restarts, Integral) or n_restarts < 0:
+            raise ValueError(f"n_restarts must be an integer >= 0, but got {n_restarts!r}")
         self.kernel = kernel
         self.lengthscale = lengthscale
         self.signal_variance = signal_variance

@@ -3,6 +3,11 @@
 A mixture of product kernels, one per observation plus a prior kernel; numeric dimensions get
 Gaussians truncated to [0, 1], categorical ones a weighted categorical distribution. See
 `searchers/tpe.py` for how TPE uses two of them, l(x) and g(x), and for the defaults' sources.
+
+Like every model, this module imports nothing of the package: it reads what it needs from the space
+it is given (a `Space` or a dict of dimensions): each dimension's `kind` ("float", "int" or
+"categorical"), an int's `from_unit` / `to_unit` (its slice edges), a categorical's `choices`,
+`slice_index` and `slice_centre`.
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ from numbers import Real
 import numpy as np
 from scipy.special import log_ndtr, logsumexp, ndtr, ndtri
 
-from ..space import Categorical, Int, as_space
-
 __all__ = ["ParzenEstimator", "parzen_estimator"]
 
 LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 MIN_BANDWIDTH_DIVISOR = 100  # magic clip: sigma >= range / min(100, n_kernels + 1)
+
+
+def _kind(dim) -> str:
+    """"float", "int" or "categorical": a dimension's `kind` (None, a plain unit float, is "float")."""
+    return "float" if dim is None else dim.kind
 
 
 # -- truncated Gaussians on [0, 1] -----------------------------------------------------------------
@@ -38,12 +46,6 @@ def _log_normal_mass(a, b):
     return log_hi + _log1mexp(log_ndtr(lo) - log_hi)
 
 
-def _dimension_kind(dim):
-    if isinstance(dim, Categorical):
-        return "categorical"
-    return "integer" if isinstance(dim, Int) else "float"
-
-
 class ParzenEstimator:
     """A mixture of product kernels in [0, 1]^d: p(x) = sum_i w_i prod_j K_j(x_j | mu_ij, sigma_ij).
 
@@ -53,13 +55,13 @@ class ParzenEstimator:
     """
 
     def __init__(self, space, weights, mus, sigmas, choice_probs):
-        self.space = space  # a Space, or None for plain floats in [0, 1]^d
+        self.space = space  # a Space (or dict of dimensions), or None for plain floats in [0, 1]^d
         self.weights = weights  # (n_kernels,), sum 1
         self.mus = mus  # (n_kernels, d); unused entries (categorical dimensions) are NaN
         self.sigmas = sigmas  # (n_kernels, d)
         self.choice_probs = choice_probs  # {dimension index: (n_kernels, n_choices)}
-        d = mus.shape[1]
-        self.kinds = ["float"] * d if space is None else [_dimension_kind(space[n]) for n in space.names]
+        self.dims = [None] * mus.shape[1] if space is None else [space[name] for name in space]
+        self.kinds = [_kind(dim) for dim in self.dims]
 
     def __repr__(self):
         return f"ParzenEstimator({len(self.weights)} kernels incl. the prior, {len(self.kinds)}-D)"
@@ -78,13 +80,11 @@ class ParzenEstimator:
         U = self._as_points(U)
         with np.errstate(divide="ignore"):  # a kernel of weight 0 (prior_weight=0) contributes nothing
             log_p = np.tile(np.log(self.weights), (len(U), 1))  # (m, n_kernels)
-        for j, kind in enumerate(self.kinds):
+        for j, (kind, dim) in enumerate(zip(self.kinds, self.dims)):
             u = U[:, j][:, None]
             if kind == "categorical":
-                k = self.choice_probs[j].shape[1]
-                index = np.clip(np.floor(u[:, 0] * k), 0, k - 1).astype(int)
                 with np.errstate(divide="ignore"):
-                    log_p += np.log(self.choice_probs[j][:, index].T)
+                    log_p += np.log(self.choice_probs[j][:, dim.slice_index(u[:, 0])].T)
                 continue
             mu, sigma = self.mus[:, j], self.sigmas[:, j]
             log_z = _log_normal_mass(-mu / sigma, (1 - mu) / sigma)  # truncation to [0, 1]
@@ -92,7 +92,6 @@ class ParzenEstimator:
                 z = (u - mu) / sigma
                 log_p += -0.5 * z**2 - LOG_SQRT_2PI - np.log(sigma) - log_z
             else:  # the kernel's mass on the integer's slice [edge_lo, edge_hi] of [0, 1]
-                dim = self.space[self.space.names[j]]
                 value = dim.from_unit(u[:, 0])
                 lo_edge = np.clip(dim.to_unit(value - 0.5), 0, 1)[:, None]
                 hi_edge = np.clip(dim.to_unit(value + 0.5), 0, 1)[:, None]
@@ -109,18 +108,20 @@ class ParzenEstimator:
         rng = np.random.default_rng(rng)
         component = rng.choice(len(self.weights), size=n, p=self.weights)
         U = np.empty((n, len(self.kinds)))
-        for j, kind in enumerate(self.kinds):
+        for j, (kind, dim) in enumerate(zip(self.kinds, self.dims)):
             if kind == "categorical":
                 probs = self.choice_probs[j][component]  # (n, k)
                 cumulative = np.cumsum(probs, axis=1)
                 index = (rng.random((n, 1)) * cumulative[:, -1:] > cumulative).sum(axis=1)
-                U[:, j] = (np.minimum(index, probs.shape[1] - 1) + 0.5) / probs.shape[1]
+                U[:, j] = dim.slice_centre(np.minimum(index, probs.shape[1] - 1))
                 continue
             mu, sigma = self.mus[component, j], self.sigmas[component, j]
             # Inverse CDF of the truncated Gaussian: mu is in [0, 1], so Phi(a) <= 1/2 <= Phi(b).
             cdf_a, cdf_b = ndtr(-mu / sigma), ndtr((1 - mu) / sigma)
             U[:, j] = np.clip(mu + sigma * ndtri(cdf_a + rng.random(n) * (cdf_b - cdf_a)), 0.0, 1.0)
-        return U if self.space is None else self.space.snap(U)
+            if kind == "int":  # to the unit point of the integer it decodes to
+                U[:, j] = dim.snap(U[:, j])
+        return U
 
 
 def _bandwidths(mus, consider_endpoints=False):
@@ -143,13 +144,12 @@ def _bandwidths(mus, consider_endpoints=False):
 def parzen_estimator(points, space=None, *, prior_weight=1.0, weights=None, consider_endpoints=False):
     """A Parzen estimator of the density of `points`, unit-cube points (n, d) (or (n,) in 1-D).
 
-    space:        the Space the points encode (for integer and categorical dimensions); None means
-                  every dimension is a float in [0, 1].
+    space:        the Space (or dict of dimensions) the points encode, for integer and categorical
+                  dimensions; None means every dimension is a float in [0, 1].
     prior_weight: weight of the prior kernel (Gaussian at 0.5 with sigma 1; uniform over choices)
                   relative to weight 1 per observation (or `weights`).
     Returns a ParzenEstimator with pdf / log_pdf / sample. With no points it is the prior alone.
     """
-    space = None if space is None else as_space(space)
     P = np.asarray(points, dtype=float)
     d = len(space) if space is not None else (P.shape[1] if P.ndim == 2 else 1)
     if P.ndim == 1 and P.size % d == 0:  # 1-D values of a 1-D estimator (or one d-D point)
@@ -169,15 +169,14 @@ def parzen_estimator(points, space=None, *, prior_weight=1.0, weights=None, cons
         raise ValueError("weights and prior_weight are all 0: the estimator would be empty")
     w = w / w.sum()
 
-    kinds = ["float"] * d if space is None else [_dimension_kind(space[name]) for name in space.names]
+    dims = [None] * d if space is None else [space[name] for name in space]
     mus, sigmas = np.full((n + 1, d), np.nan), np.full((n + 1, d), np.nan)
     choice_probs = {}
-    for j, kind in enumerate(kinds):
-        if kind == "categorical":
-            k = len(space[space.names[j]].choices)
-            index = np.clip(np.floor(P[:, j] * k), 0, k - 1).astype(int)
+    for j, dim in enumerate(dims):
+        if _kind(dim) == "categorical":
+            k = len(dim.choices)
             table = np.full((n + 1, k), prior_weight / (n + 1))
-            table[np.arange(n), index] += 1.0
+            table[np.arange(n), dim.slice_index(P[:, j])] += 1.0
             table[n] = 1.0  # the prior kernel: uniform
             choice_probs[j] = table / table.sum(axis=1, keepdims=True)
         else:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import math
 
 from .base import Searcher, is_failure
-from .successive_halving import _TOL, _BaseSearcherMixin, _tidy, max_rung_index
+from .successive_halving import BUDGET_TOL, BaseSearcherMixin, tidy_budget, max_rung_index
 
 __all__ = ["ASHA"]
 
-class ASHA(_BaseSearcherMixin, Searcher):
+
+class ASHA(BaseSearcherMixin, Searcher):
     """Asynchronous successive halving (Li et al. 2020, Algorithm 2), early-stopping rate s = 0.
 
     Rungs k = 0..K with budgets r_k = max_budget * eta^(k - K), K = floor(log_eta(max / min)).
@@ -20,7 +21,7 @@ class ASHA(_BaseSearcherMixin, Searcher):
     the results so far at rung k and was not promoted yet, the best such one goes to rung k+1;
     otherwise a fresh config starts at rung 0. (A promotion can be "wrong" in hindsight: with more
     results the config might have fallen out of the top 1/eta. That is the price of never waiting.)
-    `rung_results[k]` holds (loss, trial id, config) as they arrive; `promotions` lists
+    `rung_results_[k]` holds (loss, trial id, config) as they arrive; `promotions_` lists
     (rung k, trial id promoted from, new trial id).
     """
 
@@ -28,17 +29,17 @@ class ASHA(_BaseSearcherMixin, Searcher):
         super().__init__(space, seed=seed)
         self.min_budget, self.max_budget, self.eta = min_budget, max_budget, eta
         self.top_rung = max_rung_index(min_budget, max_budget, eta)
-        self.budgets = [_tidy(max_budget / eta ** (self.top_rung - k)) for k in range(self.top_rung + 1)]
-        self.rung_results = [[] for _ in self.budgets]
-        self.promotions = []
+        self.budgets = [tidy_budget(max_budget / eta ** (self.top_rung - k)) for k in range(self.top_rung + 1)]
+        self.rung_results_ = [[] for _ in self.budgets]
+        self.promotions_ = []
         self._promoted = [set() for _ in self.budgets]  # trial ids already promoted out of rung k
         self._pending = {}  # trial id -> rung
         self._init_base_searcher(base_searcher, seed)
 
     def promotable(self, k):
         """Results at rung k in the top floor(n_k / eta) and not yet promoted, best first."""
-        ranked = sorted(self.rung_results[k], key=lambda t: (t[0], t[1]))
-        n_top = math.floor(len(ranked) / self.eta + _TOL)
+        ranked = sorted(self.rung_results_[k], key=lambda t: (t[0], t[1]))
+        n_top = math.floor(len(ranked) / self.eta + BUDGET_TOL)
         return [t for t in ranked[:n_top] if t[1] not in self._promoted[k]]
 
     def ask(self):
@@ -48,7 +49,7 @@ class ASHA(_BaseSearcherMixin, Searcher):
                 _, from_id, config = candidates[0]
                 self._promoted[k].add(from_id)
                 trial = self._new_trial(dict(config), budget=self.budgets[k + 1])
-                self.promotions.append((k, from_id, trial.id))
+                self.promotions_.append((k, from_id, trial.id))
                 self._pending[trial.id] = k + 1
                 return trial
         config = self._draw_config()
@@ -65,7 +66,7 @@ class ASHA(_BaseSearcherMixin, Searcher):
         if k is None:
             return  # not asked by us (e.g. replayed from a journal)
         loss = None if is_failure(value) else float(value)
-        self.rung_results[k].append((math.inf if loss is None else loss, trial.id, dict(trial.config)))
+        self.rung_results_[k].append((math.inf if loss is None else loss, trial.id, dict(trial.config)))
         if k == 0:
             self._tell_base_searcher(trial, loss)
 

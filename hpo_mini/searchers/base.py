@@ -4,8 +4,13 @@
     searcher.tell(trial, loss)      # its result; None or NaN marks a failed trial
 
 Searchers always *minimize*: `optimize(..., direction="maximize")` flips the sign before `tell`.
+It also calls `searcher.set_direction(direction)` before the first ask, for what a searcher reads
+without the flip: a pruner compares the raw values a trial reports while it runs.
 `ask` may return None when the searcher must wait for results of pending trials (synchronous
 multi-fidelity rungs); `is_finished()` is True when it has nothing more to propose (a used-up grid).
+
+Naming: constructor arguments, and what the constructor derives from them (a grid, a rung plan), keep
+their names; everything `ask` and `tell` learn ends in `_` (`history_`, `gp_`, `generations_`...).
 """
 
 from __future__ import annotations
@@ -15,9 +20,19 @@ import math
 import numpy as np
 
 from ..space import as_space
-from ..study import Trial
+from ..study import DIRECTIONS, Trial
 
-__all__ = ["Searcher", "UnitCubeSearcher", "is_failure"]
+__all__ = ["Searcher", "UnitCubeSearcher", "is_failure", "SAME_POINT"]
+
+# Two unit points closer than this in every coordinate are the same configuration (1e-6 of a range is
+# below any difference a hyperparameter can show); integers and choices are snapped, so they match exactly.
+SAME_POINT = 1e-6
+
+
+def _same_as_any(x, points) -> bool:
+    """Is unit point x within SAME_POINT, in every coordinate, of one of `points`?"""
+    points = np.asarray(points, dtype=float).reshape(-1, len(x))
+    return len(points) > 0 and bool(np.min(np.max(np.abs(points - x), axis=1)) <= SAME_POINT)
 
 
 def is_failure(value) -> bool:
@@ -31,14 +46,23 @@ class Searcher:
     def __init__(self, space, *, seed=None):
         self.space = as_space(space)
         self.seed = seed
+        self.direction = "minimize"  # of the objective's raw values; optimize sets it (set_direction)
         # One entropy value for the whole run: seed=None draws a fresh one, an int makes it reproducible.
         self._entropy = np.random.SeedSequence(seed).entropy
         self.rng = np.random.default_rng(self._entropy)
         self._next_id = 0
-        self.history: list[tuple[Trial, float | None]] = []  # (trial, loss) in the order told
+        self.history_: list[tuple[Trial, float | None]] = []  # (trial, loss) in the order told
 
     def __repr__(self):
         return f"{type(self).__name__}({self.space!r}, seed={self.seed!r})"
+
+    def set_direction(self, direction: str) -> None:
+        """Learn whether the objective's raw values are minimized or maximized (`optimize` calls this
+        before the first ask). Told values are losses either way; only what reads raw values (the
+        intermediate values a pruner compares) uses it."""
+        if direction not in DIRECTIONS:
+            raise ValueError(f"direction must be 'minimize' or 'maximize', but got {direction!r}")
+        self.direction = direction
 
     def trial_rng(self, trial_id: int, stream: int = 0) -> np.random.Generator:
         """A generator that depends only on (seed, stream, trial id): trial i gets the same draw
@@ -57,7 +81,7 @@ class Searcher:
         """Record a result. Trials the searcher did not ask itself (e.g. from a resumed journal) are
         accepted too; later asks get ids after theirs."""
         self._next_id = max(self._next_id, trial.id + 1)
-        self.history.append((trial, None if is_failure(value) else float(value)))
+        self.history_.append((trial, None if is_failure(value) else float(value)))
 
     def is_finished(self) -> bool:
         return False
@@ -80,6 +104,24 @@ class UnitCubeSearcher(Searcher):
         trial = self._new_trial(config)
         self._pending[trial.id] = self.space.to_unit(config)[0]
         return trial
+
+    def is_new(self, x) -> bool:
+        """Is unit point x a configuration not seen yet: not told, failed or pending? The one rule
+        of "is this point new?" for every model-based searcher: the same configuration means within
+        SAME_POINT in every coordinate (max-norm)."""
+        return not _same_as_any(x, self._X + self._failed + list(self._pending.values()))
+
+    def first_new(self, points) -> np.ndarray:
+        """The first of `points` (unit points, best first) that `is_new`. If none is, the first that is
+        not a failed point; if even that fails, the first point: every config in reach has been tried
+        and failed, and there is nothing better to propose."""
+        for x in points:
+            if self.is_new(x):
+                return x
+        for x in points:
+            if not _same_as_any(x, self._failed):
+                return x
+        return points[0]
 
     def tell(self, trial, value):
         super().tell(trial, value)

@@ -14,22 +14,22 @@ ordinal in the kernel, a known weakness with many unordered choices (TPE handles
 
 from __future__ import annotations
 
+import math
+from numbers import Real
+
 import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import qmc
 from threadpoolctl import threadpool_limits
 
-from ..models.acquisition import (
-    log_expected_improvement,
-    log_probability_of_improvement,
-    upper_confidence_bound,
-)
+from ..models.acquisition import ACQUISITIONS, acquisition_score
 from ..models.gp import GaussianProcess
+from ..space import check_count
 from .base import UnitCubeSearcher
 
 __all__ = ["BayesianOptimization"]
 
-DUPLICATE_DISTANCE = 1e-6  # in the unit cube: a proposal this close to a known point is a repeat
+N_FALLBACK = 100  # fresh random points tried when every proposal repeats a known point
 LOG_WARP_EPS = 1e-3  # log(y - min y + eps), eps this fraction of the observed range: the best point stays finite
 FD_STEP = 1e-7  # finite-difference step in the unit cube for the acquisition's gradient (about sqrt of float eps)
 
@@ -48,33 +48,38 @@ class BayesianOptimization(UnitCubeSearcher):
                    hyperparameters are fitted to the real results only; the lies are conditioned on
                    with them frozen, so a lie cannot shrink the length-scales and cluster the batch.
     gp_kwargs:     extra arguments for the GaussianProcess, e.g. {"optimize": False, "lengthscale": 0.2}
-                   to fix the hyperparameters instead of fitting them (gp.py).
+                   to fix the hyperparameters (length-scale 0.2 in the unit cube, signal variance 1,
+                   noise 1e-4 on standardized y, unless given too) instead of fitting them (gp.py).
     y_transform:   "none", "log" (model log(y - min y + eps): helps when a few values are huge, as on
                    Rosenbrock), or "auto": pick, at every step, whichever model explains the data better.
     Failed trials are left out of the GP fit, but their points are never proposed again.
+
+    Fitted state, set by each model-based ask (or `fit_model`): `gp_` (the GaussianProcess conditioned
+    on the results and the lies), `transform_` ("none" or "log") and `evidence_` (both models' evidence).
     """
 
     def __init__(self, space, *, seed=None, n_startup=None, kernel="matern52", acquisition="ei", xi=0.01,
                  kappa=2.0, n_candidates=2000, n_local=5, liar="mean", gp_restarts=2, y_transform="auto",
                  gp_kwargs=None):
         super().__init__(space, seed=seed)
-        if acquisition not in ("ei", "pi", "ucb"):
-            raise ValueError(f"acquisition must be 'ei', 'pi' or 'ucb', but got {acquisition!r}")
+        if acquisition not in ACQUISITIONS:
+            raise ValueError(f"acquisition must be one of {ACQUISITIONS}, but got {acquisition!r}")
         if y_transform not in ("auto", "none", "log"):
             raise ValueError(f"y_transform must be 'auto', 'none' or 'log', but got {y_transform!r}")
         if liar not in ("min", "mean", "max"):
             raise ValueError(f"liar must be 'min', 'mean' or 'max', but got {liar!r}")
+        for name, value in (("xi", xi), ("kappa", kappa)):
+            if not isinstance(value, Real) or isinstance(value, bool) or not 0 <= value < math.inf:
+                raise ValueError(f"{name} must be a finite number >= 0, but got {value!r}")
         d = len(self.space)
-        self.n_startup = max(2 * d + 1, 8) if n_startup is None else int(n_startup)
-        if self.n_startup < 1:
-            raise ValueError(f"n_startup must be >= 1, but got {n_startup!r}")
-        self.kernel, self.acquisition, self.xi, self.kappa = kernel, acquisition, xi, kappa
-        self.n_candidates, self.n_local, self.liar = int(n_candidates), int(n_local), liar
+        self.n_startup = max(2 * d + 1, 8) if n_startup is None else check_count(n_startup, "n_startup")
+        self.n_candidates = check_count(n_candidates, "n_candidates")
+        self.n_local = check_count(n_local, "n_local", low=0)
+        self.kernel, self.acquisition, self.xi, self.kappa, self.liar = kernel, acquisition, xi, kappa, liar
         self.y_transform = y_transform
-        gp_kwargs = {"n_restarts": gp_restarts, **(gp_kwargs or {})}
+        gp_kwargs = {"n_restarts": check_count(gp_restarts, "gp_restarts", low=0), **(gp_kwargs or {})}
         self._gps = {name: GaussianProcess(kernel, seed=self.rng, **gp_kwargs) for name in ("none", "log")}
         self._fitted_on = None  # how many real results the GPs' hyperparameters were last fitted to
-        self.gp = self._gps["none" if y_transform == "auto" else y_transform]
         self._sobol = qmc.Sobol(d, scramble=True, seed=self.trial_rng(0, stream=1))
         self._initial = self._sobol.random(2 ** int(np.ceil(np.log2(self.n_startup))))[: self.n_startup]
 
@@ -110,11 +115,11 @@ class BayesianOptimization(UnitCubeSearcher):
                 self.evidence_[name] = gp.log_marginal_likelihood() - len(z) * np.log(gp.y_std_) + log_jacobian
             self.transform_ = max(self.evidence_, key=self.evidence_.get)
             self._fitted_on = len(y)
-        self.gp = self._gps[self.transform_]
+        self.gp_ = self._gps[self.transform_]
         lie = {"min": y.min(), "mean": y.mean(), "max": y.max()}[self.liar]
         y_all = np.concatenate([y, np.full(len(self._pending), lie)])
         X_all = np.array(self._X + list(self._pending.values()))
-        self.gp.fit(X_all, self._warp(self.transform_, y_all)[0], optimize=False)  # hyperparameters frozen
+        self.gp_.fit(X_all, self._warp(self.transform_, y_all)[0], optimize=False)  # hyperparameters frozen
         return self._warp(self.transform_, y)[0].min()
 
     def _warp(self, name, y):
@@ -126,13 +131,10 @@ class BayesianOptimization(UnitCubeSearcher):
         return np.log(y - shift), -np.sum(np.log(y - shift))
 
     def acquisition_values(self, U, best):
-        """The acquisition at unit points U (snapped first); larger is better."""
-        mu, sigma = self.gp.predict(self.space.snap(U), return_std=True)
-        if self.acquisition == "ei":
-            return log_expected_improvement(mu, sigma, best, self.xi)
-        if self.acquisition == "pi":
-            return log_probability_of_improvement(mu, sigma, best, self.xi)
-        return upper_confidence_bound(mu, sigma, kappa=self.kappa)
+        """The acquisition at unit points U (snapped first), log EI or log PI for "ei" and "pi";
+        larger is better."""
+        mu, sigma = self.gp_.predict(self.space.snap(U), return_std=True)
+        return acquisition_score(self.acquisition, mu, sigma, best, xi=self.xi, kappa=self.kappa, log=True)
 
     def _negative_acquisition_and_gradient(self, x, best):
         """-a(x) and its gradient by forward differences, the d + 1 points in one GP prediction
@@ -153,12 +155,9 @@ class BayesianOptimization(UnitCubeSearcher):
                               method="L-BFGS-B", bounds=[(0.0, 1.0)] * d, options={"maxiter": 50})
             proposals.append((-result.fun, self.space.snap(result.x)[0]))
         proposals += [(s, c) for s, c in zip(scores, candidates)]  # fall-backs if all the above are repeats
-        known = np.array(self._X + self._failed + list(self._pending.values()))
-        for _, x in sorted(proposals, key=lambda p: -p[0]):
-            if np.min(np.linalg.norm(known - x, axis=1)) > DUPLICATE_DISTANCE:
+        ranked = [x for _, x in sorted(proposals, key=lambda p: -p[0])]
+        for x in ranked:
+            if self.is_new(x):
                 return x
-        for _ in range(100):  # every candidate repeats a known point: a small discrete space; try fresh ones
-            x = self.space.snap(self.rng.random(d))[0]
-            if np.min(np.linalg.norm(known - x, axis=1)) > DUPLICATE_DISTANCE:
-                return x
-        return x  # the space is (nearly) used up: a repeat is all there is
+        fresh = self.space.snap(self.rng.random((N_FALLBACK, d)))  # all repeat: a small discrete space
+        return self.first_new(np.vstack([ranked, fresh]))

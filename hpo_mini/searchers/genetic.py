@@ -36,7 +36,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ..space import Categorical, as_space
+from ..space import Categorical, as_space, check_count
 from .base import Searcher, is_failure
 
 __all__ = ["tournament_probabilities", "tournament_select", "uniform_crossover", "blend_crossover", "mutate", "GeneticAlgorithm"]
@@ -55,7 +55,7 @@ def tournament_probabilities(n: int, k: int) -> np.ndarray:
     (the winner has rank >= i iff all k entrants have rank >= i: probability ((n - i + 1) / n)^k).
     k = 1 is uniform (no selection pressure); a larger k favours the best more strongly.
     """
-    n, k = _positive_int(n, "n (the population size)"), _positive_int(k, "k (the tournament size)")
+    n, k = check_count(n, "n (the population size)"), check_count(k, "k (the tournament size)")
     i = np.arange(1, n + 1, dtype=float)
     return ((n - i + 1) ** k - (n - i) ** k) / float(n) ** k
 
@@ -66,7 +66,7 @@ def tournament_select(losses, n_picks: int, k: int, rng) -> np.ndarray:
     losses = np.asarray(losses, dtype=float)
     if losses.ndim != 1 or losses.size == 0:
         raise ValueError(f"losses must be a non-empty 1-D array, but got shape {losses.shape}")
-    k, n_picks = _positive_int(k, "k (the tournament size)"), int(n_picks)
+    k, n_picks = check_count(k, "k (the tournament size)"), check_count(n_picks, "n_picks", low=0)
     rank = np.empty(losses.size, dtype=int)  # rank 0 = best; NaN last, ties by index
     rank[np.lexsort((np.arange(losses.size), np.nan_to_num(losses, nan=np.inf)))] = np.arange(losses.size)
     entrants = np.random.default_rng(rng).integers(0, losses.size, size=(n_picks, k))
@@ -89,7 +89,7 @@ def blend_crossover(a, b, rng, alpha=0.5, space=None) -> np.ndarray:
     width = hi - lo
     child = np.clip(lo - alpha * width + rng.random(a.shape) * (1 + 2 * alpha) * width, 0.0, 1.0)
     swap = uniform_crossover(a, b, rng)
-    for j in _categorical_columns(space, a.shape[-1]):
+    for j, _ in _categorical_dimensions(space, a.shape[-1]):
         child[..., j] = swap[..., j]
     return child
 
@@ -110,11 +110,10 @@ def mutate(U, rng, rate, scale=0.1, space=None):
     mask[np.arange(n), rng.integers(0, d, size=n)] = True  # at least one gene per point
     stepped = _reflect(U + scale * rng.standard_normal((n, d)))
     out = np.where(mask, stepped, U)
-    for j in _categorical_columns(space, d):
-        k = len(space[space.names[j]].choices)
-        index = np.clip(np.floor(U[:, j] * k), 0, k - 1).astype(int)
-        other = (index + rng.integers(1, max(k, 2), size=n)) % k  # never the same choice (when k > 1)
-        out[:, j] = np.where(mask[:, j], (other + 0.5) / k, U[:, j])
+    for j, dim in _categorical_dimensions(space, d):
+        k = len(dim.choices)
+        other = (dim.slice_index(U[:, j]) + rng.integers(1, max(k, 2), size=n)) % k  # never the same (k > 1)
+        out[:, j] = np.where(mask[:, j], dim.slice_centre(other), U[:, j])
     return out, mask
 
 
@@ -124,19 +123,14 @@ def _reflect(u):
     return np.where(u > 1.0, 2.0 - u, u)
 
 
-def _categorical_columns(space, d):
+def _categorical_dimensions(space, d):
+    """[(column j, its Categorical)] of the space (none when space is None)."""
     if space is None:
         return []
     space = as_space(space)
     if len(space) != d:
         raise ValueError(f"points have {d} coordinates but the space has {len(space)} ({space.names})")
-    return [j for j, name in enumerate(space.names) if isinstance(space[name], Categorical)]
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, but got {value!r}")
-    return int(value)
+    return [(j, space[name]) for j, name in enumerate(space.names) if isinstance(space[name], Categorical)]
 
 
 # -- the genetic algorithm --------------------------------------------------------------------------
@@ -153,7 +147,8 @@ class GeneticAlgorithm(Searcher):
                       numeric gene's step, in the unit cube (0.1 = a tenth of the range).
     elitism:          the best `elitism` members carried into the next generation unevaluated (0 to P - 1).
 
-    After each completed generation, `generations_` gains a record: generation, points (P, d), configs,
+    Learned state: `generation_`, the number of completed generations (the one being asked now), and
+    `generations_`: after each completed generation it gains a record: generation, points (P, d), configs,
     losses (NaN for failed), parents (P, 2) indices into the previous generation (-1 for the first),
     elite (bool, carried over), crossed (bool) and mutated ((P, d) bool) masks, and bred: each member's
     point after crossover and before mutation (equal to its point for elites and the first generation).
@@ -163,14 +158,14 @@ class GeneticAlgorithm(Searcher):
                  crossover="blend", crossover_rate=0.9, blend_alpha=0.5, mutation_rate=None,
                  mutation_scale=0.1, elitism=1):
         super().__init__(space, seed=seed)
-        self.population = _positive_int(population, "population")
+        self.population = check_count(population, "population")
         if self.population < 2:
             raise ValueError(f"population must be >= 2 to have parents to mix, but got {population!r}")
         if selection != "tournament":
             raise ValueError(f"selection must be 'tournament', but got {selection!r}")
         if crossover not in CROSSOVERS:
             raise ValueError(f"crossover must be one of {CROSSOVERS}, but got {crossover!r}")
-        self.tournament_size = _positive_int(tournament_size, "tournament_size")
+        self.tournament_size = check_count(tournament_size, "tournament_size")
         d = len(self.space)
         self.mutation_rate = 1.0 / d if mutation_rate is None else mutation_rate
         for name, value, hi in (("crossover_rate", crossover_rate, 1), ("mutation_rate", self.mutation_rate, 1),
@@ -182,7 +177,7 @@ class GeneticAlgorithm(Searcher):
                              f"but got {elitism!r}")
         self.selection, self.crossover, self.elitism = selection, crossover, int(elitism)
         self.crossover_rate, self.blend_alpha, self.mutation_scale = crossover_rate, blend_alpha, mutation_scale
-        self.generation = 0
+        self.generation_ = 0
         self.generations_ = []
         first = self.space.snap(self.trial_rng(0, stream=STREAM_INITIAL).random((self.population, d)))
         P = self.population
@@ -230,11 +225,11 @@ class GeneticAlgorithm(Searcher):
     def _breed(self):
         P, e = self.population, self.elitism
         self.generations_.append({
-            "generation": self.generation, "points": self._points.copy(), "losses": self._losses.copy(),
+            "generation": self.generation_, "points": self._points.copy(), "losses": self._losses.copy(),
             "configs": self.space.from_unit(self._points), "parents": self._parents, "elite": self._elite,
             "crossed": self._crossed, "mutated": self._mutated, "bred": self._bred,
         })
-        rng = self.trial_rng(self.generation + 1, stream=STREAM_BREED)
+        rng = self.trial_rng(self.generation_ + 1, stream=STREAM_BREED)
         losses = np.nan_to_num(self._losses, nan=np.inf)  # failed members rank last
         elite = np.lexsort((np.arange(P), losses))[:e]  # the best e, ties by slot
         n_children = P - e
@@ -248,7 +243,7 @@ class GeneticAlgorithm(Searcher):
         bred = np.where(crossed[:, None], mixed, a)
         children, mutated = mutate(bred, rng, self.mutation_rate, self.mutation_scale, self.space)
         children = self.space.snap(children)
-        self.generation += 1
+        self.generation_ += 1
         d = len(self.space)
         self._start_generation(
             np.vstack([self._points[elite], children]),

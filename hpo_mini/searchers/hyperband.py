@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
+from ..space import check_count
 from .base import Searcher
-from .successive_halving import _TOL, _ask_bracket, _Bracket, _check_budgets, _BaseSearcherMixin, _tell_bracket, _tidy, max_rung_index
+from .successive_halving import BUDGET_TOL, ask_bracket, Bracket, check_budgets, BaseSearcherMixin, tell_bracket, tidy_budget, max_rung_index
 
 __all__ = ["hyperband_brackets", "bracket_cost", "Hyperband"]
+
 
 def hyperband_brackets(min_budget, max_budget, eta=3) -> list[list[tuple]]:
     """Hyperband's brackets s = s_max .. 0, each a list of (n_i, r_i) rungs (Li et al. 2018, Algorithm 1):
@@ -26,8 +26,8 @@ def hyperband_brackets(min_budget, max_budget, eta=3) -> list[list[tuple]]:
     s_max = max_rung_index(min_budget, max_budget, eta)
     brackets = []
     for s in range(s_max, -1, -1):
-        n = math.ceil((s_max + 1) * eta**s / (s + 1) - _TOL)
-        brackets.append([(math.floor(n / eta**i + _TOL), _tidy(max_budget / eta ** (s - i))) for i in range(s + 1)])
+        n = math.ceil((s_max + 1) * eta**s / (s + 1) - BUDGET_TOL)
+        brackets.append([(math.floor(n / eta**i + BUDGET_TOL), tidy_budget(max_budget / eta ** (s - i))) for i in range(s + 1)])
     return brackets
 
 
@@ -38,28 +38,30 @@ def bracket_cost(rungs, resume=False) -> float:
     for n, r in rungs:
         total += n * (r - previous if resume else r)
         previous = r
-    return _tidy(total)
+    return tidy_budget(total)
 
 
-class Hyperband(_BaseSearcherMixin, Searcher):
+class Hyperband(BaseSearcherMixin, Searcher):
     """Hyperband (Li et al. 2018): the brackets of `hyperband_brackets`, run one after another
     (s = s_max first), each a synchronous successive halving on fresh configurations.
 
     n_iterations: how many times to run all brackets (None: forever; `optimize`'s n_trials or a
     callback stops it). While a rung waits for results, `ask` returns None: run under an executor,
-    workers sit idle then (ASHA's motivation).
+    workers sit idle then (ASHA's motivation). `brackets()` is the plan; as it runs,
+    `finished_brackets_` lists (s, bracket) as they finish (each bracket's `history` holds its rungs'
+    ranked results) and `bracket_index_` is s_max - s of the bracket running now.
     """
 
     def __init__(self, space, *, min_budget, max_budget, eta=3, n_iterations=1, base_searcher=None, seed=None):
         super().__init__(space, seed=seed)
-        _check_budgets(min_budget, max_budget, eta)
-        if n_iterations is not None and not (isinstance(n_iterations, (int, np.integer)) and n_iterations >= 1):
-            raise ValueError(f"n_iterations must be an int >= 1 or None (forever), but got {n_iterations!r}")
+        check_budgets(min_budget, max_budget, eta)
+        if n_iterations is not None:
+            n_iterations = check_count(n_iterations, "n_iterations (None runs forever)")
         self.min_budget, self.max_budget, self.eta, self.n_iterations = min_budget, max_budget, eta, n_iterations
         self._plans = hyperband_brackets(min_budget, max_budget, eta)
         self._index = 0  # brackets started so far (over all iterations)
-        self._bracket = _Bracket(self._plans[0])
-        self.finished_brackets = []  # (s, _Bracket) in the order they finished
+        self._bracket = Bracket(self._plans[0])
+        self.finished_brackets_ = []  # (s, Bracket) in the order they finished
         self._init_base_searcher(base_searcher, seed)
 
     def brackets(self) -> list[list[tuple]]:
@@ -67,27 +69,27 @@ class Hyperband(_BaseSearcherMixin, Searcher):
         return [list(plan) for plan in self._plans]
 
     @property
-    def bracket_index(self) -> int:
+    def bracket_index_(self) -> int:
         """s_max - s of the bracket now running (0 = the most exploratory one)."""
         return self._index % len(self._plans)
 
     def _advance(self):
         while self._bracket is not None and self._bracket.finished:
-            self.finished_brackets.append((len(self._plans) - 1 - self.bracket_index, self._bracket))
+            self.finished_brackets_.append((len(self._plans) - 1 - self.bracket_index_, self._bracket))
             self._index += 1
             if self.n_iterations is not None and self._index >= self.n_iterations * len(self._plans):
                 self._bracket = None
             else:
-                self._bracket = _Bracket(self._plans[self.bracket_index])
+                self._bracket = Bracket(self._plans[self.bracket_index_])
 
     def ask(self):
         self._advance()
-        return None if self._bracket is None else _ask_bracket(self, self._bracket)
+        return None if self._bracket is None else ask_bracket(self, self._bracket)
 
     def tell(self, trial, value):
         super().tell(trial, value)
         if self._bracket is not None:
-            _tell_bracket(self, self._bracket, trial, value)
+            tell_bracket(self, self._bracket, trial, value)
         self._advance()
 
     def is_finished(self) -> bool:

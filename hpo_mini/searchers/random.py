@@ -11,6 +11,7 @@ import math
 
 from scipy.stats import qmc as scipy_qmc
 
+from ..space import check_count
 from .base import Searcher
 
 __all__ = ["RandomSearch", "QMC_DESIGNS", "hit_probability", "trials_needed"]
@@ -34,10 +35,8 @@ class RandomSearch(Searcher):
         super().__init__(space, seed=seed)
         if qmc is not None and qmc not in QMC_DESIGNS:
             raise ValueError(f"qmc must be None (i.i.d. uniform) or one of {QMC_DESIGNS}, but got {qmc!r}")
-        if int(n_points) < 1:
-            raise ValueError(f"n_points (the size of one Latin-hypercube design) must be >= 1, got {n_points!r}")
         self.qmc = qmc
-        self.n_points = int(n_points)
+        self.n_points = check_count(n_points, "n_points (the size of one Latin-hypercube design)")
         self._designs = {}  # LHS block number -> (n_points, d) array
         self._sobol = None
 

@@ -25,25 +25,24 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-import numpy as np
-
+from ..space import check_count
 from .base import Searcher, is_failure
 from .random import RandomSearch
 
 __all__ = ["max_rung_index", "sh_rungs", "SuccessiveHalving"]
 
-_TOL = 1e-9
+BUDGET_TOL = 1e-9  # relative: budgets this close are one budget (eta powers in floating point: 100 * 0.1**2 != 1)
 
 
-def _tidy(x):
+def tidy_budget(x):
     """An integral float as an int (81.0 -> 81), else the float: budgets print as the paper's table."""
-    return int(round(x)) if abs(x - round(x)) < _TOL * max(1.0, abs(x)) else float(x)
+    return int(round(x)) if abs(x - round(x)) < BUDGET_TOL * max(1.0, abs(x)) else float(x)
 
 
-def _check_budgets(min_budget, max_budget, eta):
+def check_budgets(min_budget, max_budget, eta):
     for name, value in (("min_budget", min_budget), ("max_budget", max_budget), ("eta", eta)):
         if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
-            raise TypeError(f"{name} must be a finite number, but got {value!r}")
+            raise ValueError(f"{name} must be a finite number, but got {value!r}")
     if min_budget <= 0:
         raise ValueError(f"min_budget must be > 0, but got {min_budget!r}")
     if max_budget < min_budget:
@@ -55,14 +54,14 @@ def _check_budgets(min_budget, max_budget, eta):
 def _floor_log(x, eta) -> int:
     """The largest integer s with eta**s <= x (exact for integers, where math.log(243, 3) = 4.99...)."""
     s = 0
-    while eta ** (s + 1) <= x * (1 + _TOL):
+    while eta ** (s + 1) <= x * (1 + BUDGET_TOL):
         s += 1
     return s
 
 
 def max_rung_index(min_budget, max_budget, eta=3) -> int:
     """s_max = floor(log_eta(max_budget / min_budget)): the number of halvings that fit (Li et al. 2018)."""
-    _check_budgets(min_budget, max_budget, eta)
+    check_budgets(min_budget, max_budget, eta)
     return _floor_log(max_budget / min_budget, eta)
 
 
@@ -75,23 +74,24 @@ def sh_rungs(n_configs, min_budget, max_budget, eta=3) -> list[tuple]:
     So the last rung may stop below max_budget (too few configs to halve further) and may hold more
     than one config (the best of it wins). Jamieson & Talwalkar keep floor(n_i / eta) instead.
     """
-    _check_budgets(min_budget, max_budget, eta)
-    if not isinstance(n_configs, (int, np.integer)) or n_configs < 1:
-        raise ValueError(f"n_configs must be an int >= 1, but got {n_configs!r}")
-    n_rungs = min(1 + _floor_log(n_configs, eta), 1 + _floor_log(math.floor(max_budget / min_budget + _TOL), eta))
+    check_budgets(min_budget, max_budget, eta)
+    n_configs = check_count(n_configs, "n_configs")
+    n_rungs = min(1 + _floor_log(n_configs, eta), 1 + _floor_log(math.floor(max_budget / min_budget + BUDGET_TOL), eta))
     rungs, n = [], int(n_configs)
     for i in range(n_rungs):
-        rungs.append((n, _tidy(min_budget * eta**i)))
-        n = math.ceil(n / eta - _TOL)
+        rungs.append((n, tidy_budget(min_budget * eta**i)))
+        n = math.ceil(n / eta - BUDGET_TOL)
     return rungs
 
 
-def _key(config) -> tuple:
-    return tuple(sorted(config.items()))
+class BaseSearcherMixin:
+    """New configurations come from a base searcher; it hears back their lowest-budget result, and
+    the direction `optimize` sets."""
 
-
-class _BaseSearcherMixin:
-    """New configurations come from a base searcher; it hears back their lowest-budget result."""
+    def set_direction(self, direction):
+        super().set_direction(direction)
+        if callable(getattr(self.base_searcher, "set_direction", None)):
+            self.base_searcher.set_direction(direction)
 
     def _init_base_searcher(self, base_searcher, seed):
         if base_searcher is None:
@@ -124,7 +124,7 @@ class _BaseSearcherMixin:
             self.base_searcher.tell(inner, loss)
 
 
-class _Bracket:
+class Bracket:
     """Synchronous successive halving over a fixed plan [(n_i, r_i)]: rung i runs n_i configs at budget
     r_i; when all have results, the best n_{i+1} (lowest loss, ties by trial id) go on to rung i+1."""
 
@@ -160,7 +160,9 @@ class _Bracket:
                 self.promoted = [config for _, _, config in ranked[: self.plan[self.rung][0]]]
 
 
-def _ask_bracket(searcher, bracket):
+def ask_bracket(searcher, bracket):
+    """The next trial of `bracket` for `searcher` (SH and Hyperband): a promoted config, or a fresh one from
+    the base searcher at rung 0; None while the rung waits for results or the bracket is done."""
     if bracket.finished or bracket.waiting:
         return None
     config = bracket.next_config()
@@ -177,7 +179,8 @@ def _ask_bracket(searcher, bracket):
     return trial
 
 
-def _tell_bracket(searcher, bracket, trial, value):
+def tell_bracket(searcher, bracket, trial, value):
+    """Record a result in `bracket`; a rung-0 result is also told to the base searcher."""
     if trial.id not in bracket.pending:
         return  # not ours (e.g. replayed from a journal): SH's rung state is not rebuilt from one
     loss = None if is_failure(value) else float(value)
@@ -185,37 +188,37 @@ def _tell_bracket(searcher, bracket, trial, value):
     bracket.record(trial.id, dict(trial.config), loss)
 
 
-class SuccessiveHalving(_BaseSearcherMixin, Searcher):
+class SuccessiveHalving(BaseSearcherMixin, Searcher):
     """Successive halving (Jamieson & Talwalkar 2016) with the rung schedule of `sh_rungs`.
 
     n_configs=None uses eta^s_max, so exactly one configuration reaches max_budget. Synchronous:
     `ask` returns None while the current rung waits for results, and `is_finished()` turns True after
-    the last rung. `rungs()` is the plan; `rung_history` the ranked (loss, trial id, config) of each rung.
+    the last rung. `rungs()` is the plan; `rung_history_` the ranked (loss, trial id, config) of each rung.
     """
 
     def __init__(self, space, *, min_budget, max_budget, eta=3, n_configs=None, base_searcher=None, seed=None):
         super().__init__(space, seed=seed)
-        _check_budgets(min_budget, max_budget, eta)
+        check_budgets(min_budget, max_budget, eta)
         if n_configs is None:
             n_configs = int(round(eta ** max_rung_index(min_budget, max_budget, eta)))
         self.min_budget, self.max_budget, self.eta, self.n_configs = min_budget, max_budget, eta, n_configs
-        self._bracket = _Bracket(sh_rungs(n_configs, min_budget, max_budget, eta))
+        self._bracket = Bracket(sh_rungs(n_configs, min_budget, max_budget, eta))
         self._init_base_searcher(base_searcher, seed)
 
     def rungs(self) -> list[tuple]:
         return list(self._bracket.plan)
 
     @property
-    def rung_history(self) -> list:
+    def rung_history_(self) -> list:
         """Per finished rung, its results ranked best first: (loss, trial id, config)."""
         return self._bracket.history
 
     def ask(self):
-        return _ask_bracket(self, self._bracket)
+        return ask_bracket(self, self._bracket)
 
     def tell(self, trial, value):
         super().tell(trial, value)
-        _tell_bracket(self, self._bracket, trial, value)
+        tell_bracket(self, self._bracket, trial, value)
 
     def is_finished(self) -> bool:
         return self._bracket.finished

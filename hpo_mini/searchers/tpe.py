@@ -9,44 +9,32 @@ Instead of modelling p(y | x) like a GP, TPE models p(x | y) with two densities:
 
 Maximizing l / g maximizes expected improvement over y* (Bergstra et al. 2011, sec. 4.1:
 EI(x) is proportional to (gamma + (1 - gamma) g(x) / l(x))^-1). The pieces are small pure functions
-that a notebook can plot on their own: `split_observations`, `parzen_estimator` (pdf, log_pdf,
-sample) and `default_gamma`.
+that a notebook can plot on their own: `split_observations`, `parzen_estimator` (models/parzen.py:
+pdf, log_pdf, sample) and `default_gamma`.
 
-Defaults, and why. We take those of Optuna's `TPESampler` (checked against optuna 5.0.0's source),
-whose components Watanabe (2023, "Tree-structured Parzen Estimator: Understanding Its Algorithm
-Components and Their Roles for Better Empirical Performance", arXiv:2304.11127) ablates one by one:
-  - gamma(n) = min(ceil(0.1 n), 25): the "linear" split with beta = 0.1, capped at 25 good points
-    (hyperopt's older rule, min(ceil(0.25 sqrt n), 25), keeps fewer points in l and explores more);
-  - n_startup = 10 random trials, n_candidates = 24 draws from l per proposal;
-  - multivariate=True: one kernel per observation over all dimensions jointly (product kernels with a
-    shared mixture weight), which can learn interactions that per-dimension TPE cannot (Falkner, Klein
-    & Hutter, BOHB, ICML 2018); Optuna's default for one objective. multivariate=False gives the
-    original independent TPE;
-  - a prior component of weight prior_weight = 1.0 in every estimator: a Gaussian centred on the
-    middle of each numeric dimension with the whole range as its width, and a uniform distribution
-    over each categorical's choices, so that l and g are never zero anywhere;
-  - bandwidths by Bergstra et al.'s neighbour rule, the univariate rule of Hyperopt and Optuna: in
-    each dimension a kernel's sigma is the larger of the gaps to its sorted neighbours (the two extreme
-    kernels use their inner gap), clipped to [1 / min(100, n_kernels + 1), 1] of the range ("magic
-    clip"). Hyperopt and Optuna also count the prior's centre as a neighbour; we do not. We use this
-    rule in both modes, whereas Optuna's multivariate TPE (its default in version 5) gives every
-    kernel the width 0.2 n^(-1/(d+4)) of the range instead;
-  - categoricals: observation i puts mass 1 + w on its own choice and w = prior_weight / n_kernels on
-    every choice (renormalized), as in Optuna;
-  - uniform weights for all observations. (Optuna down-weights the oldest observations once a group
-    holds more than 25; this matters only for long runs and is left out for clarity.)
+The estimators. Each is a mixture with one kernel per observation plus a prior kernel of weight
+prior_weight (a Gaussian centred on the middle of each numeric dimension with the whole range as its
+width, uniform over each categorical's choices), so l and g are never zero anywhere. Observations
+weigh 1 each. With multivariate=True (the default) a kernel is a product over all dimensions with one
+mixture weight, so l and g can learn interactions that per-dimension TPE cannot (Falkner, Klein &
+Hutter, BOHB, ICML 2018); multivariate=False is the original independent TPE, one l / g per dimension.
+A kernel's width in each dimension is Bergstra et al.'s neighbour rule: the larger of the gaps to its
+sorted neighbours (0 and 1 count as the outer neighbours; the two extreme kernels use their inner gap),
+clipped to [1 / min(100, n_kernels + 1), 1] of the range (the "magic clip").
 
 How each kind of dimension is handled, in the unit cube of `Space.to_unit`: Float dimensions (log ones
 in log space) get Gaussians truncated to [0, 1]; an Int dimension owns equal slices of [0, 1] (of log
 space when log=True), so its kernel is the same truncated Gaussian and the likelihood of an integer is
-the kernel's mass on its slice (a discretized Gaussian, as Optuna does for stepped dimensions);
-Categorical dimensions get the weighted categorical distribution above.
+the kernel's mass on its slice (a discretized Gaussian); a Categorical dimension gets a categorical
+distribution per kernel: observation i puts mass 1 + w on its own choice and w = prior_weight / n_kernels
+on every choice (renormalized).
 
 Failed trials are put in g (they are "not good") without counting toward the split, and their points
-are never proposed again. Pending trials under an executor are also put in g, like Optuna's
-`constant_liar`, so that concurrent asks move away from each other (constant_liar defaults to True
-here but to False in Optuna); and no proposal repeats a point that is already known (told, failed
-or pending).
+are never proposed again. Pending trials under an executor are put in g too (constant_liar=True), so
+that concurrent asks move away from each other; no proposal repeats a known point (told, failed or
+pending: `UnitCubeSearcher.first_new`).
+
+The defaults and how they compare with Optuna are at the end of this module.
 """
 
 from __future__ import annotations
@@ -57,13 +45,12 @@ from numbers import Real
 import numpy as np
 
 from ..models.parzen import parzen_estimator
-from ..space import Space
+from ..space import Space, check_count
 from .base import UnitCubeSearcher
 
 __all__ = ["default_gamma", "split_observations", "TPE"]
 
 MAX_GOOD = 25  # Optuna's cap on the number of "good" observations
-SAME_POINT = 1e-9  # unit points closer than this in every coordinate are the same config
 N_FALLBACK = 100  # uniform draws tried when every candidate from l repeats a known point
 
 
@@ -125,12 +112,10 @@ class TPE(UnitCubeSearcher):
                  prior_weight=1.0, multivariate=True, constant_liar=True):
         super().__init__(space, seed=seed)
         self.gamma = _check_gamma(gamma)
-        for name, value, low in (("n_startup", n_startup, 0), ("n_candidates", n_candidates, 1)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, but got {value!r}")
+        self.n_startup = check_count(n_startup, "n_startup", low=0)
+        self.n_candidates = check_count(n_candidates, "n_candidates")
         if not isinstance(prior_weight, Real) or not prior_weight > 0 or not math.isfinite(prior_weight):
             raise ValueError(f"prior_weight must be a number > 0, but got {prior_weight!r}")
-        self.n_startup, self.n_candidates = int(n_startup), int(n_candidates)
         self.prior_weight = float(prior_weight)
         self.multivariate, self.constant_liar = bool(multivariate), bool(constant_liar)
 
@@ -140,7 +125,7 @@ class TPE(UnitCubeSearcher):
         if len(self._y) < max(self.n_startup, 1):
             # Random start; trial i's point depends only on (seed, i), as in RandomSearch.
             draws = self.space.snap(self.trial_rng(trial_id).random((1 + N_FALLBACK, d)))
-            x = self._first_new(draws)
+            x = self.first_new(draws)
         else:
             x = self._propose(self.trial_rng(trial_id, stream=1))
         return self._trial_at(x)
@@ -176,15 +161,30 @@ class TPE(UnitCubeSearcher):
             scores = np.concatenate([[np.inf], per_dim.sum(axis=1)])
         ranked = candidates[np.argsort(-scores, kind="stable")]
         fallback = self.space.snap(rng.random((N_FALLBACK, len(self.space))))
-        return self._first_new(np.vstack([ranked, fallback]))
+        return self.first_new(np.vstack([ranked, fallback]))
 
-    def _first_new(self, points):
-        """The first of `points` that repeats no known point (told, failed or pending); if all do,
-        the first that repeats no failed point; if even that fails, the first point."""
-        known = np.array(self._X + self._failed + list(self._pending.values())).reshape(-1, len(self.space))
-        failed = np.array(self._failed).reshape(-1, len(self.space))
-        for pool in (known, failed):
-            for x in points:
-                if len(pool) == 0 or np.min(np.max(np.abs(pool - x), axis=1)) > SAME_POINT:
-                    return x
-        return points[0]  # every config in reach has failed: nothing better to propose
+
+# -- the defaults, and how they compare with Optuna ------------------------------------------------
+# Checked against the installed optuna 5.1.0 (optuna/samplers/_tpe/sampler.py and parzen_estimator.py);
+# every statement below is about that version. Our defaults are those of its TPESampler, whose
+# components Watanabe (2023, "Tree-structured Parzen Estimator: Understanding Its Algorithm Components
+# and Their Roles for Better Empirical Performance", arXiv:2304.11127) ablates one by one.
+#   - gamma(n) = min(ceil(0.1 n), 25) (`default_gamma` in 5.1.0); the rule it calls hyperopt's,
+#     min(ceil(0.25 sqrt n), 25) (`hyperopt_default_gamma`), keeps fewer points in l and explores more.
+#   - n_startup = 10 random trials (`n_startup_trials`, counting complete and pruned trials), and
+#     n_candidates = 24 draws from l per proposal (`n_ei_candidates`).
+#   - multivariate: 5.1.0's default `multivariate=None` means True for one objective (False for several).
+#   - constant_liar=True is 5.1.0's default too: running trials go into g ("above") and do not count in
+#     the n of gamma(n).
+#   - bandwidths: 5.1.0 uses the neighbour rule above in every mode, with the same magic clip, the range
+#     ends as outer neighbours and the extreme kernels' inner gap (`consider_endpoints=False`); the prior's
+#     centre is not a neighbour. Its `_ParzenEstimatorParameters.multivariate` field is marked "unused",
+#     so the multivariate estimator has no bandwidth rule of its own.
+#   - prior kernel (centre of the range, width = the range, prior_weight = 1.0) and the categorical
+#     kernel (1 + w on the observed choice, w = prior_weight / n_kernels everywhere, renormalized): as in 5.1.0.
+# Where we differ from 5.1.0:
+#   - weights: 5.1.0's `default_weights` down-weights the oldest observations linearly once a group holds
+#     more than 25; ours are uniform (it matters only for long runs; left out for clarity).
+#   - failed trials: 5.1.0 leaves them out of l and g; we put them in g so their region is avoided.
+#   - pruned trials: 5.1.0 ranks them after all complete trials (the last step reached, then its value);
+#     here a pruned trial is told its last reported value by `optimize` and ranks among the complete ones.

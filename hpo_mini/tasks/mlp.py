@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["DEFAULTS", "DIVERGED_LOSS", "load_data", "init_params", "predict", "loss_and_grad"]
+__all__ = ["DEFAULTS", "DIVERGED_LOSS", "load_data", "init_params", "predict", "loss_and_grad", "apply_update"]
 
 # Every knob, with its default. Knobs of the schedules are in epochs where a length is meant.
 DEFAULTS = {
@@ -128,7 +128,7 @@ def loss_and_grad(params, X, y, weight_decay=0.0):
     return float(loss), grads
 
 
-def _update(c, params, grads, moments, lr, t):
+def apply_update(c, params, grads, moments, lr, t):
     """One optimizer step, in place. t = 1, 2, ... counts the updates (Adam's bias correction)."""
     if c["optimizer"] == "sgd":  # PyTorch's SGD: v <- mu v + g,  w <- w - lr v
         for name, g in grads.items():

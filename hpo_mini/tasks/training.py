@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..space import Categorical, Float, Space
+from ..space import Categorical, Float, Space, config_key
 from ..study import TrialPruned
-from .mlp import DEFAULTS, DIVERGED_LOSS, SPLIT, _update, init_params, load_data, loss_and_grad, predict
+from .mlp import DEFAULTS, DIVERGED_LOSS, SPLIT, apply_update, init_params, load_data, loss_and_grad, predict
 from .schedules import make_schedule
 
 __all__ = ["steps_per_epoch", "schedule_from_config", "init_state", "step", "TrainResult", "MONITORS", "train", "range_test", "TrainingObjective"]
@@ -135,7 +135,7 @@ def _run(c, state, data, schedule, n_epochs=None, max_steps=None):
                 if not (np.isfinite(loss) and loss < DIVERGED_LOSS):
                     state["diverged"], state["diverged_step"] = True, state["step"]
                     return
-                _update(c, state["params"], grads, state["moments"], lr, state["step"] + 1)
+                apply_update(c, state["params"], grads, state["moments"], lr, state["step"] + 1)
             state["step"] += 1
             epoch_losses.append(loss)
         state["epoch"] += 1
@@ -299,7 +299,7 @@ class TrainingObjective:
         if not 1 <= epochs <= self.max_epochs:
             raise ValueError(f"budget must be a number of epochs in [1, {self.max_epochs}], but got {budget!r}")
         c = {**self.base, **config}
-        key = tuple(sorted((k, repr(v)) for k, v in c.items()))
+        key = config_key(c)
         state = self._checkpoints.get(key)
         if state is None or state["epoch"] > epochs:
             state = init_state(c, self.seed)

@@ -9,6 +9,7 @@ import pytest
 
 from hpo_mini.models.acquisition import (
     ACQUISITIONS,
+    acquisition_score,
     expected_improvement,
     log_expected_improvement,
     log_probability_of_improvement,
@@ -133,8 +134,35 @@ def test_ucb_hand_computed_values():
     np.testing.assert_allclose(upper_confidence_bound(np.array([0.0, 1.0]), np.array([1.0, 0.5]), kappa=3.0), [3.0, 0.5])
 
 
-def test_the_registry_names_the_three_acquisitions():
-    assert ACQUISITIONS == {"ei": expected_improvement, "pi": probability_of_improvement, "ucb": upper_confidence_bound}
+MU, SIGMA = np.array([-0.5, 0.0, 0.4, 3.0]), np.array([0.3, 1.0, 0.05, 0.5])
+
+
+@pytest.mark.parametrize("name, function, log_function", [
+    ("ei", expected_improvement, log_expected_improvement),
+    ("pi", probability_of_improvement, log_probability_of_improvement),
+])
+def test_acquisition_score_dispatches_ei_and_pi_and_their_logs(name, function, log_function):
+    np.testing.assert_array_equal(acquisition_score(name, MU, SIGMA, 0.1, xi=0.05), function(MU, SIGMA, 0.1, 0.05))
+    np.testing.assert_array_equal(acquisition_score(name, MU, SIGMA, 0.1, xi=0.05, log=True),
+                                  log_function(MU, SIGMA, 0.1, 0.05))
+    # xi is passed through (a different xi, a different score), kappa is ignored
+    assert not np.array_equal(acquisition_score(name, MU, SIGMA, 0.1, xi=0.5), function(MU, SIGMA, 0.1, 0.05))
+    np.testing.assert_array_equal(acquisition_score(name, MU, SIGMA, 0.1, kappa=9.0), function(MU, SIGMA, 0.1))
+
+
+def test_acquisition_score_dispatches_ucb_with_kappa_and_no_log():
+    expected = upper_confidence_bound(MU, SIGMA, kappa=3.0)
+    np.testing.assert_array_equal(acquisition_score("ucb", MU, SIGMA, 0.1, kappa=3.0), expected)
+    np.testing.assert_array_equal(acquisition_score("ucb", MU, SIGMA, 0.1, kappa=3.0, log=True), expected)
+    assert np.any(expected < 0)  # UCB can be negative: there is no log of it
+
+
+def test_acquisition_score_knows_exactly_the_listed_names():
+    assert ACQUISITIONS == ("ei", "pi", "ucb")
+    for name in ACQUISITIONS:
+        assert np.all(np.isfinite(acquisition_score(name, MU, SIGMA, 0.1, log=True)))
+    with pytest.raises(ValueError, match=r"acquisition must be one of \('ei', 'pi', 'ucb'\), but got 'EI'"):
+        acquisition_score("EI", MU, SIGMA, 0.1)
 
 
 # ---------------------------------------------------------------- a certain posterior

@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from hpo_mini import Categorical, Float, Int, Space, optimize
-from hpo_mini.tasks.test_functions import branin
+from hpo_mini.models.acquisition import acquisition_score
+from hpo_mini.models.gp import GaussianProcess
 from hpo_mini.searchers import BayesianOptimization
+from hpo_mini.tasks.test_functions import branin
 
 BRANIN = branin()
 MIXED = Space({"lr": Float(1e-4, 1e-1, log=True), "depth": Int(2, 12), "kernel": Categorical(["rbf", "poly", "lin"]),
@@ -60,7 +62,7 @@ def test_initial_design_is_sobol_and_then_the_model_takes_over():
     bo = BayesianOptimization(BRANIN.space, seed=0)
     assert bo.n_startup == 8  # max(2 d + 1, 8) for d = 2
     tell_initial_design(bo, BRANIN)
-    U = BRANIN.space.to_unit([t.config for t, _ in bo.history])
+    U = BRANIN.space.to_unit([t.config for t, _ in bo.history_])
     # a scrambled Sobol design of 8 points puts exactly one point in each eighth of every axis
     for j in range(2):
         assert sorted(np.floor(U[:, j] * 8).astype(int)) == list(range(8))
@@ -93,12 +95,12 @@ def test_lies_are_conditioned_on_with_the_hyperparameters_frozen():
     bo = BayesianOptimization(BRANIN.space, seed=0)
     tell_initial_design(bo, BRANIN)
     bo.fit_model()
-    theta_real = bo.gp.theta_.copy()
+    theta_real = bo.gp_.theta_.copy()
     for _ in range(3):
         bo.ask()  # pending, no tell
     bo.fit_model()
-    assert len(bo.gp.y_) == bo.n_startup + 3  # the lies are in the model ...
-    np.testing.assert_array_equal(bo.gp.theta_, theta_real)  # ... but fitted to the real results only
+    assert len(bo.gp_.y_) == bo.n_startup + 3  # the lies are in the model ...
+    np.testing.assert_array_equal(bo.gp_.theta_, theta_real)  # ... but fitted to the real results only
 
 
 def test_the_mean_lie_spreads_a_batch_further_than_the_min_lie():
@@ -132,8 +134,33 @@ def test_gp_kwargs_fix_the_hyperparameters_and_evidence_is_kept():
     bo = BayesianOptimization(BRANIN.space, seed=0, gp_kwargs={"optimize": False, "lengthscale": 0.3})
     tell_initial_design(bo, BRANIN)
     bo.ask()
-    np.testing.assert_allclose(bo.gp.lengthscales_, [0.3, 0.3])
+    np.testing.assert_allclose(bo.gp_.lengthscales_, [0.3, 0.3])
     assert set(bo.evidence_) == {"none", "log"} and bo.transform_ == max(bo.evidence_, key=bo.evidence_.get)
+
+
+def test_fixed_gp_kwargs_give_the_gp_a_figure_would_build_by_hand():
+    # What lesson 05's BO figure needs through public API only: a GP with the length-scale held fixed.
+    space = Space({"x": Float(0.0, 1.0)})
+
+    def f(config):
+        return np.sin(12 * config["x"]) + config["x"]
+
+    bo = BayesianOptimization(space, seed=0, n_startup=3, y_transform="none",
+                              gp_kwargs={"lengthscale": 0.05, "optimize": False})
+    for _ in range(5):
+        trial = bo.ask()
+        bo.tell(trial, f(trial.config))
+    best = bo.fit_model()
+    X = space.to_unit([t.config for t, _ in bo.history_])
+    y = np.array([loss for _, loss in bo.history_])
+    by_hand = GaussianProcess("matern52", lengthscale=0.05, optimize=False).fit(X, y)
+    grid = np.linspace(0, 1, 101)[:, None]
+    for a, b in zip(bo.gp_.predict(grid, return_std=True), by_hand.predict(grid, return_std=True)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    assert best == y.min() and bo.gp_.lengthscales_[0] == pytest.approx(0.05)
+    mu, sigma = by_hand.predict(grid, return_std=True)  # and the searcher scores with the shared dispatch
+    np.testing.assert_allclose(bo.acquisition_values(grid, best),
+                               acquisition_score("ei", mu, sigma, best, xi=bo.xi, log=True), rtol=1e-10)
 
 
 def test_parallel_run_under_a_thread_pool_proposes_distinct_configs():
@@ -168,12 +195,13 @@ def test_failures_are_left_out_of_the_model():
     def objective(config):
         return np.nan if config["x0"] > 5 else BRANIN(config)
 
-    bo = BayesianOptimization(BRANIN.space, seed=0)
+    bo = BayesianOptimization(BRANIN.space, seed=0, y_transform="none")
     study = optimize(objective, bo, n_trials=20, progress=False)
     n_failed = sum(t.state == "failed" for t in study.trials)
     assert n_failed >= 1
-    assert len(bo._y) == 20 - n_failed and np.all(np.isfinite(bo._y))
-    assert len(bo._failed) == n_failed
+    assert sum(loss is None for _, loss in bo.history_) == n_failed  # told as failures ...
+    bo.fit_model()
+    assert len(bo.gp_.X_) == 20 - n_failed and np.all(np.isfinite(bo.gp_.y_))  # ... and not modelled
 
 
 # ---------------------------------------------------------------- mixed spaces
@@ -198,7 +226,15 @@ def test_mixed_space_runs_and_stays_in_the_space(acquisition):
     [
         ({"acquisition": "ei2"}, "acquisition must be"),
         ({"liar": "median"}, "liar must be"),
-        ({"n_startup": 0}, "n_startup must be >= 1"),
+        ({"n_startup": 0}, "n_startup must be an integer >= 1"),
+        ({"n_startup": 2.5}, "n_startup must be an integer >= 1"),
+        ({"n_startup": "8"}, "n_startup must be an integer >= 1"),
+        ({"n_candidates": 0}, "n_candidates must be an integer >= 1"),
+        ({"n_local": -1}, "n_local must be an integer >= 0"),
+        ({"gp_restarts": 1.5}, "gp_restarts must be an integer >= 0"),
+        ({"y_transform": "sqrt"}, "y_transform must be"),
+        ({"xi": -0.1}, "xi must be a finite number >= 0"),
+        ({"kappa": "2"}, "kappa must be a finite number >= 0"),
         ({"kernel": "cubic"}, "kernel must be one of"),
     ],
 )

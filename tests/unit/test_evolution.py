@@ -133,7 +133,7 @@ def test_every_asked_config_is_valid_on_a_mixed_space():
     study = optimize(mixed_loss, ga, n_trials=8 + 7 * 7, progress=False)  # P, then P - elitism per generation
     for trial in study.trials:
         assert MIXED.validate(trial.config) == trial.config
-    assert ga.generation == 8 and len(ga.generations_) == 8
+    assert ga.generation_ == 8 and len(ga.generations_) == 8
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -181,9 +181,9 @@ def test_asks_beyond_the_generation_wait_for_tells():
     assert ga.ask() is None  # the generation is out, nothing told yet
     for trial in first[:3]:
         ga.tell(trial, mixed_loss(trial.config))
-    assert ga.ask() is None and ga.generation == 0
+    assert ga.ask() is None and ga.generation_ == 0
     ga.tell(first[3], mixed_loss(first[3].config))
-    assert ga.generation == 1
+    assert ga.generation_ == 1
     children = [ga.ask() for _ in range(3)]  # population - elitism new members
     assert all(c is not None for c in children) and ga.ask() is None
 
@@ -217,9 +217,24 @@ def test_a_resumed_run_continues_exactly(tmp_path):
 def test_bad_settings_raise_and_name_the_value():
     for kwargs, match in [({"population": 1}, "population"), ({"elitism": 10}, "elitism"),
                           ({"crossover": "one-point"}, "crossover"), ({"mutation_rate": 1.5}, "mutation_rate"),
-                          ({"selection": "roulette"}, "selection"), ({"tournament_size": 0}, "tournament_size")]:
+                          ({"selection": "roulette"}, "selection"), ({"tournament_size": 0}, "tournament_size"),
+                          ({"population": 10.0}, "population must be an integer >= 1, but got 10.0"),
+                          ({"population": "10"}, "population must be an integer"),
+                          ({"tournament_size": 2.5}, "tournament_size must be an integer"),
+                          ({"elitism": 1.0}, "elitism"), ({"mutation_scale": "big"}, "mutation_scale")]:
         with pytest.raises(ValueError, match=match):
             GeneticAlgorithm(MIXED, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"population": 1}, "population must be >= 2"), ({"population": 4.0}, "population must be an integer"),
+    ({"ready_every": 0}, "ready_every"), ({"ready_every": "10"}, "ready_every"),
+    ({"fraction": 0.0}, "fraction"), ({"fraction": "a quarter"}, "fraction"),
+    ({"perturb_factors": (0.8, "x")}, "perturb_factors"), ({"resample_probability": None}, "resample_probability"),
+])
+def test_pbt_bad_settings_raise_value_error_whatever_the_kind_of_mistake(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        PBT(MIXED, **kwargs)
 
 
 def test_ga_beats_random_search_in_median_on_a_smooth_5d_function():

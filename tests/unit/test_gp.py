@@ -186,10 +186,14 @@ def test_cholesky_raises_a_clear_linalg_error_for_nan():
     "kwargs, message",
     [
         ({"kernel": "cubic"}, "kernel must be one of"),
-        ({"lengthscale": -1.0}, "lengthscale must be > 0"),
-        ({"lengthscale": [0.5, 0.0]}, "lengthscale must be > 0"),
-        ({"signal_variance": 0}, "signal_variance must be > 0"),
-        ({"noise": -1e-3}, "noise must be > 0"),
+        ({"lengthscale": -1.0}, "lengthscale must be a finite number > 0"),
+        ({"lengthscale": [0.5, 0.0]}, "lengthscale must be a finite number > 0"),
+        ({"lengthscale": "0.5"}, "lengthscale must be a finite number > 0"),  # a wrong kind: the same ValueError
+        ({"signal_variance": 0}, "signal_variance must be a finite number > 0"),
+        ({"signal_variance": np.inf}, "signal_variance must be a finite number > 0"),
+        ({"noise": -1e-3}, "noise must be a finite number > 0"),
+        ({"n_restarts": -1}, "n_restarts must be an integer >= 0"),
+        ({"n_restarts": 2.5}, "n_restarts must be an integer >= 0"),
     ],
 )
 def test_bad_constructor_arguments_raise_clear_errors(kwargs, message):

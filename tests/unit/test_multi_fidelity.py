@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from hpo_mini import Float, Space, optimize
+from hpo_mini import Float, Space, Trial, optimize
 from hpo_mini.searchers import RandomSearch, TPE
 from hpo_mini.searchers.asha import ASHA
 from hpo_mini.searchers.hyperband import Hyperband, bracket_cost, hyperband_brackets
@@ -53,8 +53,8 @@ def test_hyperband_runs_every_bracket_in_order_then_finishes():
     study = optimize(toy_loss, hb, n_trials=10_000, progress=False)
     expected = [r for bracket in hyperband_brackets(1, 27, 3) for n, r in bracket for _ in range(n)]
     assert [t.budget for t in study.trials] == expected  # every rung of every bracket, s = s_max first
-    assert hb.is_finished() and [s for s, _ in hb.finished_brackets] == [3, 2, 1, 0]
-    for _, bracket in hb.finished_brackets:  # each rung holds the best of the rung before it
+    assert hb.is_finished() and [s for s, _ in hb.finished_brackets_] == [3, 2, 1, 0]
+    for _, bracket in hb.finished_brackets_:  # each rung holds the best of the rung before it
         for below, above in zip(bracket.history, bracket.history[1:]):
             assert sorted(c["x"] for _, _, c in above) == sorted(c["x"] for _, _, c in below[: len(above)])
 
@@ -114,8 +114,8 @@ def test_any_searcher_can_propose_the_configs():
     tpe = TPE(SPACE, seed=0)
     sh = SuccessiveHalving(SPACE, min_budget=1, max_budget=9, eta=3, base_searcher=tpe)
     optimize(toy_loss, sh, progress=False)
-    assert len(tpe.history) == 9  # TPE heard every configuration's rung-0 result, and only those
-    assert all(t.budget is None for t, _ in tpe.history)
+    assert len(tpe.history_) == 9  # TPE heard every configuration's rung-0 result, and only those
+    assert all(t.budget is None for t, _ in tpe.history_)
 
 
 @pytest.mark.parametrize("kwargs, match", [({"min_budget": 0, "max_budget": 9}, "min_budget"),
@@ -198,7 +198,7 @@ def test_asha_keeps_every_worker_busy_under_a_thread_pool():
 
     with ThreadPoolExecutor(n_workers) as pool:
         study = optimize(objective, ASHA(SPACE, min_budget=1, max_budget=9, eta=3, seed=0), n_trials=40,
-                         executor=pool, progress=False)
+                         executor=pool, max_pending=n_workers, progress=False)
     assert len(study.trials) == 40
     assert [t.state for t in study.trials] == ["complete"] * 40
     assert max(t.budget for t in study.trials) == 9  # promotions happened
@@ -240,15 +240,78 @@ def test_median_pruner_prunes_exactly_the_trials_the_rule_says():
     assert [t.value for t in study.trials] == [CURVES[i][n - 1] for i, (_, n) in enumerate(VERDICT)]
 
 
-def test_median_pruner_waits_for_startup_trials_and_knows_the_direction():
-    from hpo_mini import Trial
-
-    pruner = MedianPruner(SPACE, n_startup=2, direction="maximize")
-    done = Trial(id=0, config={"x": 0.1}, state="complete", intermediate={1: 0.5})
-    pruner.tell(done, -0.5)
+def test_median_pruner_waits_for_startup_trials_and_takes_the_direction_it_is_told():
+    pruner = MedianPruner(SPACE, n_startup=2, seed=0)
+    pruner.set_direction("maximize")
+    pruner.tell(Trial(id=0, config={"x": 0.1}, state="complete", intermediate={1: 0.5}), -0.5)
     low = Trial(id=1, config={"x": 0.2}, intermediate={1: 0.4})
-    assert not pruner(low)  # one completed trial < n_startup
+    assert not pruner.ask().pruner(low)  # one completed trial < n_startup
     pruner.tell(Trial(id=2, config={"x": 0.3}, state="complete", intermediate={1: 0.7}), -0.7)
-    assert pruner(low) and not pruner(Trial(id=3, config={"x": 0.4}, intermediate={1: 0.61}))  # median 0.6
-    with pytest.raises(ValueError, match="direction"):
-        MedianPruner(SPACE, direction="up")
+    rule = pruner.ask().pruner  # median 0.6; larger values are better
+    assert rule.direction == "maximize" and rule(low) and not rule(Trial(id=3, config={"x": 0.4}, intermediate={1: 0.61}))
+    pruner.set_direction("minimize")  # the same data, read the other way
+    assert not pruner.ask().pruner(low) and pruner.ask().pruner(Trial(id=4, config={"x": 0.5}, intermediate={1: 0.61}))
+    with pytest.raises(TypeError):
+        MedianPruner(SPACE, direction="maximize")  # the direction comes from optimize, not the constructor
+
+
+def test_the_base_searcher_learns_the_direction_too():
+    for scheduler in (SuccessiveHalving(SPACE, min_budget=1, max_budget=9), Hyperband(SPACE, min_budget=1, max_budget=9),
+                      ASHA(SPACE, min_budget=1, max_budget=9), MedianPruner(SPACE)):
+        scheduler.set_direction("maximize")
+        assert scheduler.direction == scheduler.base_searcher.direction == "maximize"
+
+
+# --- the rule a trial carries is data, not the searcher ---------------------------------------------
+
+def _old_rule(completed_curves, trial, n_startup, n_warmup_steps, direction):
+    """The median rule as MedianPruner applied it before it handed out MedianRule: straight from the curves."""
+    if not trial.intermediate or len(completed_curves) < n_startup:
+        return False
+    step = max(trial.intermediate)
+    values = [c[step] for c in completed_curves if step in c]
+    if step <= n_warmup_steps or not values:
+        return False
+    value, median = trial.intermediate[step], float(np.median(values))
+    return value > median if direction == "minimize" else value < median
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_median_rule_decides_as_the_rule_on_the_raw_curves(direction):
+    rng = np.random.default_rng(0)
+    pruner = MedianPruner(SPACE, n_startup=3, n_warmup_steps=2, seed=0)
+    pruner.set_direction(direction)
+    curves, n_pruned, n_checked = [], 0, 0
+    for i in range(40):
+        rule = pruner.ask().pruner
+        length = int(rng.integers(1, 12))  # curves of different lengths: some steps have few values
+        running = Trial(id=1000 + i, config={"x": 0.5})
+        for step in range(1, length + 1):
+            running.report(float(rng.normal(1.0 / step, 0.3)), step)
+            verdict = rule(running)
+            assert verdict == _old_rule(curves, running, 3, 2, direction)
+            n_pruned, n_checked = n_pruned + verdict, n_checked + 1
+        done = Trial(id=i, config={"x": 0.5}, state="complete", intermediate=dict(running.intermediate))
+        pruner.tell(done, 0.0)
+        curves.append(dict(done.intermediate))
+    assert 20 < n_pruned < n_checked - 20  # both verdicts were exercised
+
+
+def test_a_trial_pickles_to_the_same_size_however_long_the_run():
+    import pickle
+
+    def sizes(n_completed):
+        pruner = MedianPruner(SPACE, n_startup=2, seed=0)
+        for i in range(n_completed):
+            t = pruner.ask()
+            for step in range(1, 11):
+                t.report(1.0 / step + 0.01 * i, step)
+            t.state = "complete"
+            pruner.tell(t, t.intermediate[10])
+        trial = pruner.ask()
+        return len(pickle.dumps(trial)), len(pickle.dumps(pruner))  # what a process pool ships; the searcher
+
+    small, large = sizes(20), sizes(400)
+    assert large[0] - small[0] < 20  # the rule holds one median per step, whatever the number of trials
+    assert large[1] > 10 * small[0]  # shipping the searcher (the old trial.pruner) grows with the run
+    assert small[0] < 2_000

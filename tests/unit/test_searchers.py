@@ -6,7 +6,10 @@ import pytest
 from scipy import stats
 
 from hpo_mini import Categorical, Float, Int, Space, optimize
-from hpo_mini.searchers import GridSearch, RandomSearch
+from hpo_mini.searchers import (ASHA, TPE, BayesianOptimization, GeneticAlgorithm, GridSearch, Hyperband,
+                                MedianPruner, RandomSearch, SuccessiveHalving)
+from hpo_mini.searchers.base import SAME_POINT
+from hpo_mini.space import config_key
 
 SPACE = Space({"lr": Float(1e-4, 1e-1, log=True), "depth": Int(2, 12), "kernel": Categorical(["rbf", "poly", "lin"])})
 UNIT = Space({f"u{j}": Float(0.0, 1.0) for j in range(4)})
@@ -101,7 +104,7 @@ def test_lhs_puts_one_point_in_each_slice_of_every_axis(n_points):
 def test_random_search_rejects_bad_settings():
     with pytest.raises(ValueError, match="qmc must be None .*'halton'"):
         RandomSearch(SPACE, qmc="halton")
-    with pytest.raises(ValueError, match="n_points .* must be >= 1"):
+    with pytest.raises(ValueError, match=r"n_points \(the size of one Latin-hypercube design\) must be an integer >= 1"):
         RandomSearch(SPACE, qmc="lhs", n_points=0)
 
 
@@ -172,9 +175,79 @@ def test_grid_search_matches_sklearn_grid_search_cv():
     study = optimize(mean_cv_accuracy, GridSearch(space, grid=param_grid), direction="maximize", progress=False)
 
     assert len(study.trials) == len(reference.cv_results_["params"]) == 18
-    ours = {tuple(sorted(t.config.items())): t.value for t in study.trials}
+    ours = {config_key(t.config): t.value for t in study.trials}
     for params, score in zip(reference.cv_results_["params"], reference.cv_results_["mean_test_score"]):
-        assert ours[tuple(sorted(params.items()))] == pytest.approx(score, abs=1e-12)
+        assert ours[config_key(params)] == pytest.approx(score, abs=1e-12)
     assert study.best_config == reference.best_params_
     assert study.best_value == pytest.approx(reference.best_score_, abs=1e-12)
     assert len(set(ours.values())) > 3  # the grid points really differ, so the match is not vacuous
+
+
+# ---------------------------------------------------------------- one rule for "is this point new?"
+
+
+@pytest.mark.parametrize("searcher_class", [BayesianOptimization, TPE])
+def test_bo_and_tpe_share_one_rule_for_a_repeated_point(searcher_class):
+    searcher = searcher_class(UNIT, seed=0)
+    told, failed = searcher.ask(), searcher.ask()
+    pending = searcher.ask()
+    searcher.tell(told, 1.0)
+    searcher.tell(failed, None)
+    points = {t.id: UNIT.to_unit(t.config)[0] for t in (told, failed, pending)}
+    for x in points.values():
+        assert not searcher.is_new(x)
+        # within SAME_POINT in every coordinate is the same config: here 1e-6 apart in Euclidean norm
+        # (sqrt(4) * 0.5e-6), which the old BO rule called new and the old TPE rule (1e-9) too
+        assert not searcher.is_new(np.clip(x + 0.5 * SAME_POINT, 0, 1))
+        assert searcher.is_new(np.clip(x + 3 * SAME_POINT * np.eye(4)[0] * np.sign(0.5 - x[0]), 0, 1))
+    fresh = np.full(4, 0.123456)
+    assert searcher.first_new([points[told.id], points[pending.id], fresh]) is fresh
+    # nothing new: a known point that did not fail beats a failed one
+    assert searcher.first_new([points[failed.id], points[told.id]]) is points[told.id]
+    assert searcher.first_new([points[failed.id]]) is points[failed.id]  # nothing else left
+
+
+# ---------------------------------------------------------------- the direction and the settings
+
+
+def test_set_direction_validates_and_defaults_to_minimize():
+    searcher = RandomSearch(SPACE, seed=0)
+    assert searcher.direction == "minimize"
+    searcher.set_direction("maximize")
+    assert searcher.direction == "maximize"
+    with pytest.raises(ValueError, match="direction must be 'minimize' or 'maximize', but got 'max'"):
+        searcher.set_direction("max")
+
+
+MF = {"min_budget": 1, "max_budget": 9}
+BAD_COUNTS = [  # (searcher, its other arguments, the count, bad values): a wrong kind or a wrong value
+    (GridSearch, {}, "n_per_dim", [0, 2.5, "3"]),
+    (RandomSearch, {"qmc": "lhs"}, "n_points", [0, 4.0, "8"]),
+    (BayesianOptimization, {}, "n_startup", [0, 2.5, "8"]),
+    (TPE, {}, "n_candidates", [0, 24.0, None]),
+    (SuccessiveHalving, MF, "n_configs", [0, 9.0, "9"]),
+    (Hyperband, MF, "n_iterations", [0, 1.0, "1"]),
+    (MedianPruner, {}, "n_startup", [0, 5.0, "5"]),
+    (MedianPruner, {}, "n_warmup_steps", [-1, 0.5]),
+    (GeneticAlgorithm, {}, "population", [0, 10.0, "10"]),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, name, values", BAD_COUNTS, ids=[f"{c.__name__}.{n}" for c, _, n, _ in BAD_COUNTS])
+def test_a_bad_count_raises_value_error_in_every_searcher(cls, kwargs, name, values):
+    for value in values:
+        with pytest.raises(ValueError, match=rf"must be an integer >= \d, but got {value!r}"):
+            cls(SPACE, **kwargs, **{name: value})
+
+
+@pytest.mark.parametrize("cls", [SuccessiveHalving, Hyperband, ASHA])
+@pytest.mark.parametrize("bad", [{"min_budget": "1"}, {"max_budget": None}, {"eta": "3"}, {"min_budget": 0},
+                                 {"eta": 1}])
+def test_a_bad_budget_raises_value_error_in_every_scheduler(cls, bad):
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        cls(SPACE, **{**MF, **bad})
+
+
+def test_a_base_searcher_without_the_protocol_is_a_type_error():
+    with pytest.raises(TypeError, match="base_searcher must be an ask/tell searcher"):
+        ASHA(SPACE, **MF, base_searcher=object())

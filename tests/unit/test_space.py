@@ -8,7 +8,7 @@ from scipy import stats
 
 from hpo_mini import Categorical, Float, Int, Space
 from hpo_mini.searchers import GridSearch, RandomSearch
-from hpo_mini.space import as_space
+from hpo_mini.space import as_space, check_count
 
 
 # ---------------------------------------------------------------- unit encoding round trips
@@ -184,11 +184,43 @@ def test_space_grid_is_the_product_of_the_axes():
         space.grid({"z": 3})
 
 
-def test_grid_needs_at_least_one_point():
-    with pytest.raises(ValueError, match="n >= 1"):
-        Float(0, 1).grid(0)
-    with pytest.raises(ValueError, match="n >= 1"):
-        Int(0, 5).grid(0)
+@pytest.mark.parametrize("n", [0, -2, 2.5, "3", True, None])
+def test_grid_needs_an_integer_number_of_points(n):
+    for dim in (Float(0, 1), Int(0, 5)):
+        with pytest.raises(ValueError, match=r"n \(grid points per dimension\) must be an integer >= 1"):
+            dim.grid(n)
+    with pytest.raises(ValueError, match="must be an integer >= 1"):
+        Space({"a": Float(0, 1)}).grid(n)
+
+
+@pytest.mark.parametrize("value, low", [(0, 1), (-1, 0), (2.0, 1), (2.5, 1), ("3", 1), (True, 0), (None, 0)])
+def test_check_count_raises_value_error_naming_the_setting(value, low):
+    with pytest.raises(ValueError, match=rf"population must be an integer >= {low}, but got {value!r}"):
+        check_count(value, "population", low=low)
+
+
+def test_check_count_returns_a_plain_int():
+    for value in (3, np.int64(3)):
+        out = check_count(value, "n")
+        assert out == 3 and type(out) is int
+
+
+# ---------------------------------------------------------------- the categorical slice rule
+
+
+def test_categorical_slice_index_and_centre_are_the_encoding():
+    dim = Categorical(["a", "b", "c", "d"])
+    u = np.array([0.0, 0.2499, 0.25, 0.5, 0.74, 0.999, 1.0, -0.1, 1.3])
+    np.testing.assert_array_equal(dim.slice_index(u), [0, 0, 1, 2, 2, 3, 3, 0, 3])  # clipped at both ends
+    np.testing.assert_allclose(dim.slice_centre([0, 1, 2, 3]), [0.125, 0.375, 0.625, 0.875])
+    # from_unit, to_unit and snap are written with them: every u decodes to the choice of its slice
+    assert list(dim.from_unit(u)) == [dim.choices[i] for i in dim.slice_index(u)]
+    np.testing.assert_allclose(dim.snap(u), dim.slice_centre(dim.slice_index(u)))
+    np.testing.assert_allclose(dim.to_unit(["a", "d"]), dim.slice_centre([0, 3]))
+
+
+def test_every_dimension_says_its_kind():
+    assert [Float(0, 1).kind, Int(0, 3).kind, Categorical(["x"]).kind] == ["float", "int", "categorical"]
 
 
 # ---------------------------------------------------------------- errors a learner meets

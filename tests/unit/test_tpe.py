@@ -291,7 +291,9 @@ def test_tell_accepts_trials_it_did_not_ask_as_when_resuming_from_a_journal(tmp_
 @pytest.mark.parametrize(
     "kwargs, message",
     [({"gamma": 0.0}, "gamma"), ({"gamma": 2}, "gamma"), ({"n_startup": -1}, "n_startup"),
-     ({"n_startup": 2.5}, "n_startup"), ({"n_candidates": 0}, "n_candidates"), ({"prior_weight": 0.0}, "prior_weight")],
+     ({"n_startup": 2.5}, "n_startup must be an integer >= 0"), ({"n_startup": "10"}, "n_startup"),
+     ({"n_candidates": 0}, "n_candidates must be an integer >= 1"), ({"n_candidates": 24.0}, "n_candidates"),
+     ({"prior_weight": 0.0}, "prior_weight"), ({"prior_weight": "1"}, "prior_weight")],
 )
 def test_bad_arguments_raise_clear_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):
