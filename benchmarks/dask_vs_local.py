@@ -5,9 +5,10 @@ The study: random search, N trials of an objective that takes about SECONDS each
   cpu    a numpy loop calibrated to SECONDS of CPU on this machine: needs a free core per worker
 Each is timed (median of REPEATS) in one process (no executor), on a ProcessPoolExecutor(2) for
 reference, and on the Dask cluster (client.get_executor(); the cluster is started once, and its
-start-up time is reported apart). Ideal speed-up with 2 workers: 2x; what is left over is the
-round trip per trial (ask, ship the objective and the trial, tell) and, for cpu, other load on the
-machine. Prints a markdown table and writes benchmarks/results/dask_vs_local.md.
+start-up time is reported apart), with max_pending = the cluster's 2 threads on both executors
+(Dask's executor keeps its size private, so optimize would otherwise assume this machine's cores).
+Ideal speed-up with 2 workers: 2x; what is left over is the round trip per trial (ask, ship the
+objective and the trial, tell) and, for cpu, other load on the machine. Prints a markdown table and writes benchmarks/results/dask_vs_local.md.
 
     python benchmarks/dask_vs_local.py              # N=20, SECONDS=0.2, REPEATS=3
     python benchmarks/dask_vs_local.py 10 0.2 1     # a quicker look
@@ -74,9 +75,10 @@ class Objective:
         return waiting(config, self.seconds) if self.kind == "wait" else computing(config, self.n_loops)
 
 
-def study_time(objective, n, executor=None):
+def study_time(objective, n, executor=None, max_pending=None):
     start = time.perf_counter()
-    study = optimize(objective, RandomSearch(SPACE, seed=0), n_trials=n, executor=executor, progress=False)
+    study = optimize(objective, RandomSearch(SPACE, seed=0), n_trials=n, executor=executor, max_pending=max_pending,
+                     progress=False)
     elapsed = time.perf_counter() - start
     assert sorted(t.id for t in study.trials) == list(range(n)) and all(t.state == "complete" for t in study.trials)
     return elapsed
@@ -92,18 +94,19 @@ def main(n=20, seconds=0.2, repeats=3):
                            host="127.0.0.1")
     client = Client(cluster)
     startup = time.perf_counter() - start
+    workers = sum(client.nthreads().values())  # trials in flight: the workers' threads, on both executors
     rows = []
     try:
         with ProcessPoolExecutor(2) as pool:
             for kind in ("wait", "cpu"):
                 objective = Objective(kind, seconds, n_loops)
-                study_time(objective, 4, client.get_executor())  # warm up: workers import hpo_mini
-                study_time(objective, 4, pool)
+                study_time(objective, 4, client.get_executor(), workers)  # warm up: workers import hpo_mini
+                study_time(objective, 4, pool, workers)
                 times = {"one": [], "pool": [], "dask": []}
                 for _ in range(repeats):  # interleaved: a busy moment on a shared machine hits all alike
                     times["one"].append(study_time(objective, n))
-                    times["pool"].append(study_time(objective, n, pool))
-                    times["dask"].append(study_time(objective, n, client.get_executor()))
+                    times["pool"].append(study_time(objective, n, pool, workers))
+                    times["dask"].append(study_time(objective, n, client.get_executor(), workers))
                 med = {k: statistics.median(v) for k, v in times.items()}
                 rows.append((kind, med))
     finally:

@@ -3,42 +3,72 @@ finished trial, in the main process, in the order trials finish.
 
 - `CSVLogger(path)`, `JSONLLogger(path)`: one row per finished trial, appended and flushed at once, so a
   log read while the study runs (or after a crash) is up to date. Rows are flat, like scikit-learn's
-  `cv_results_`: id, state, value, best_value (the incumbent after this trial), budget, duration, error,
-  then one `param_<name>` column per hyperparameter.
+  `cv_results_`: id, state, value, budget, duration, error, best_value (the incumbent after this trial),
+  then one `param_<name>` column per hyperparameter (`Trial.to_row`).
 - `NoImprovementStopper(patience)`: calls `study.stop()` once `patience` trials in a row have not improved
   the best value (by more than `min_delta`): the patience rule of early stopping (Prechelt 1998,
   "Early stopping - but when?"; Keras' EarlyStopping callback) applied to trials instead of epochs.
 - `MLflowLogger(tracking_uri, experiment_name)`: one MLflow run per trial, with the config as params, the
   value, duration and every reported intermediate value (with its step) as metrics, and the state as the
   run status. Needs the optional `mlflow` package.
+- `ProgressBar(study, n_trials)`: the tqdm bar `optimize(..., progress=True)` shows, with the incumbent.
 
 A resumed study (optimize(..., journal=path)) replays its old trials without calling callbacks, so the
-logs go on from where they stopped; `NoImprovementStopper` reads the replayed trials on its first call.
+logs go on from where they stopped; the loggers and `NoImprovementStopper` read the replayed trials on
+their first call.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import math
 import time
 from numbers import Integral, Real
 from pathlib import Path
 
-from .journal import _json_ready
+from .journal import json_line
 
-__all__ = ["trial_row", "CSVLogger", "JSONLLogger", "NoImprovementStopper", "MLflowLogger"]
-
-BASE_COLUMNS = ("id", "state", "value", "best_value", "budget", "duration", "error")
+__all__ = ["CSVLogger", "JSONLLogger", "NoImprovementStopper", "MLflowLogger", "ProgressBar"]
 
 
-def trial_row(study, trial) -> dict:
-    """The flat row the loggers write: BASE_COLUMNS, then `param_<name>` for each config entry."""
-    best = study.best_value if study.completed else None
-    row = {"id": trial.id, "state": trial.state, "value": trial.value, "best_value": best,
-           "budget": trial.budget, "duration": trial.duration, "error": trial.error}
-    row.update({f"param_{name}": value for name, value in trial.config.items()})
-    return row
+class _Incumbent:
+    """The best value so far in a study, kept up to date at O(1) per new trial (`study.best_value`
+    rescans every trial, O(n^2) over a run): `update(study)` reads only the trials added since."""
+
+    def __init__(self):
+        self.best, self._study, self._seen = None, None, 0
+
+    def update(self, study):
+        if study is not self._study:  # a callback reused on another study starts over
+            self.best, self._study, self._seen = None, study, 0
+        for t in study.trials[self._seen:]:
+            if t.state == "complete" and (self.best is None or study.is_better(t.value, self.best)):
+                self.best = t.value
+        self._seen = len(study.trials)
+        return self.best
+
+
+class ProgressBar:
+    """A tqdm bar: finished trials out of `n_trials` (a resumed study starts at its count), and the
+    best value so far as its postfix."""
+
+    def __init__(self, study, n_trials=None, disable=False):
+        from tqdm.auto import tqdm
+
+        self._incumbent = _Incumbent()
+        best = self._incumbent.update(study)
+        self.bar = tqdm(total=n_trials, initial=len(study.trials), disable=disable, desc="trials", unit="trial",
+                        postfix=None if best is None else {"best": f"{best:.5g}"})
+
+    def __call__(self, study, trial) -> None:
+        before = self._incumbent.best
+        best = self._incumbent.update(study)
+        self.bar.update(1)
+        if best is not None and best != before:
+            self.bar.set_postfix(best=f"{best:.5g}", refresh=False)
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 class JSONLLogger:
@@ -47,14 +77,16 @@ class JSONLLogger:
 
     def __init__(self, path):
         self.path = Path(path)
+        self._incumbent = _Incumbent()
 
     def __repr__(self):
         return f"JSONLLogger({str(self.path)!r})"
 
     def __call__(self, study, trial) -> None:
+        row = trial.to_row("param_", best_value=self._incumbent.update(study))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as f:
-            f.write(json.dumps(_json_ready(trial_row(study, trial)), allow_nan=False) + "\n")
+            f.write(json_line(row))
 
 
 class CSVLogger:
@@ -68,12 +100,13 @@ class CSVLogger:
     def __init__(self, path, columns=None):
         self.path = Path(path)
         self.columns = None if columns is None else list(columns)
+        self._incumbent = _Incumbent()
 
     def __repr__(self):
         return f"CSVLogger({str(self.path)!r})"
 
     def __call__(self, study, trial) -> None:
-        row = trial_row(study, trial)
+        row = trial.to_row("param_", best_value=self._incumbent.update(study))
         new_file = not (self.path.exists() and self.path.stat().st_size > 0)
         if self.columns is None:
             if new_file:
@@ -102,7 +135,8 @@ class NoImprovementStopper:
     `min_delta` (value < best - min_delta when minimizing, > best + min_delta when maximizing); the
     first completed trial always improves. Failed and pruned trials count as "no improvement". After
     `study.stop()` the runner starts no new trial; under an executor the trials already running still
-    finish and are recorded. `stopped_after` is the number of trials seen when it stopped (else None).
+    finish and are recorded. After a run, `stopped_after_` is the number of trials seen when it stopped
+    (else None), `best_` the value of the last improving trial, `since_improvement_` the trials since.
     """
 
     def __init__(self, patience, min_delta=0.0):
@@ -111,30 +145,30 @@ class NoImprovementStopper:
         if isinstance(min_delta, bool) or not isinstance(min_delta, Real) or not min_delta >= 0:
             raise ValueError(f"min_delta must be a number >= 0, but got {min_delta!r}")
         self.patience, self.min_delta = int(patience), float(min_delta)
-        self.best = None  # the value of the last improving trial
-        self.since_improvement = 0
-        self.stopped_after = None
+        self.best_ = None  # the value of the last improving trial
+        self.since_improvement_ = 0
+        self.stopped_after_ = None
         self._seen = 0  # how many of study.trials were looked at (a resumed study replays old ones)
 
     def __repr__(self):
         return f"NoImprovementStopper(patience={self.patience}, min_delta={self.min_delta})"
 
     def _improves(self, study, value) -> bool:
-        if self.best is None:
+        if self.best_ is None:
             return True
         if study.direction == "minimize":
-            return value < self.best - self.min_delta
-        return value > self.best + self.min_delta
+            return value < self.best_ - self.min_delta
+        return value > self.best_ + self.min_delta
 
     def __call__(self, study, trial) -> None:
         for t in study.trials[self._seen:]:
             if t.state == "complete" and t.value is not None and self._improves(study, t.value):
-                self.best, self.since_improvement = t.value, 0
+                self.best_, self.since_improvement_ = t.value, 0
             else:
-                self.since_improvement += 1
+                self.since_improvement_ += 1
         self._seen = len(study.trials)
-        if self.since_improvement >= self.patience and self.stopped_after is None:
-            self.stopped_after = len(study.trials)
+        if self.since_improvement_ >= self.patience and self.stopped_after_ is None:
+            self.stopped_after_ = len(study.trials)
             study.stop()
 
 
@@ -169,7 +203,7 @@ class MLflowLogger:
         experiment = client.get_experiment_by_name(experiment_name)
         self.experiment_id = (experiment.experiment_id if experiment is not None
                               else client.create_experiment(experiment_name))
-        self.run_ids = {}  # trial id -> MLflow run id
+        self.run_ids_ = {}  # trial id -> MLflow run id, filled as trials finish
 
     def __repr__(self):
         return f"MLflowLogger(experiment_name={self.experiment_name!r})"
@@ -193,4 +227,4 @@ class MLflowLogger:
         self.client.log_batch(run_id, metrics=metrics, params=[Param(str(k), str(v)) for k, v in params.items()],
                               tags=[])
         self.client.set_terminated(run_id, status=MLFLOW_STATUS.get(trial.state, "FINISHED"))
-        self.run_ids[trial.id] = run_id
+        self.run_ids_[trial.id] = run_id

@@ -2,7 +2,8 @@
 
 A `Trial` is one configuration (and budget, for multi-fidelity searchers) with its outcome.
 A `Study` is the list of finished trials plus the direction of optimization; everything else
-(the best trial, the best-so-far curve, a table of records) is computed from that list.
+(the best trial, the best-so-far curve, a table of rows) is computed from that list. Both are data:
+neither reads nor writes a file (`journal.py` does) nor holds a searcher (`runner.py` drives one).
 """
 
 from __future__ import annotations
@@ -12,10 +13,18 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-__all__ = ["Trial", "Study", "TrialPruned", "STATES", "DIRECTIONS"]
+__all__ = ["Trial", "Study", "TrialPruned", "STATES", "DIRECTIONS", "ROW_FIELDS", "check_direction"]
 
 STATES = ("pending", "complete", "failed", "pruned")
 DIRECTIONS = ("minimize", "maximize")
+ROW_FIELDS = ("id", "state", "value", "budget", "duration", "error")  # a trial's flat row, before its config
+
+
+def check_direction(direction) -> str:
+    """The one test of a direction: 'minimize' or 'maximize', else a ValueError naming the value."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be 'minimize' or 'maximize', but got {direction!r}")
+    return direction
 
 
 class TrialPruned(Exception):
@@ -41,7 +50,9 @@ class Trial:
     error: str | None = None
     intermediate: dict = field(default_factory=dict)
     user_attrs: dict = field(default_factory=dict)
-    # Set by searchers that prune (multi-fidelity): a callable (trial) -> bool. Not saved in the journal.
+    # Set by searchers that prune: a small picklable rule, a callable (trial) -> bool, holding only the
+    # data it judges by (e.g. a snapshot of other trials' curves), never the searcher itself: it travels
+    # with the trial to a worker process. The runner drops it once the trial is finished; not saved.
     pruner: object = field(default=None, repr=False, compare=False)
 
     def report(self, value, step) -> None:
@@ -49,18 +60,23 @@ class Trial:
         self.intermediate[int(step)] = float(value)
 
     def should_prune(self) -> bool:
-        """True when a pruner attached by the searcher says this trial should stop now.
-
-        Searchers that prune (multi-fidelity) set `trial.pruner`, a callable (trial) -> bool.
-        """
+        """True when the pruning rule the searcher attached (`trial.pruner`) says this trial should stop now."""
         return bool(self.pruner(self)) if self.pruner is not None else False
 
     @property
     def is_finished(self) -> bool:
         return self.state != "pending"
 
+    def to_row(self, prefix: str = "", **columns) -> dict:
+        """A flat dict: ROW_FIELDS, then `columns` (e.g. best_value=...), then one entry per config key,
+        named `prefix + key` (prefix="param_" gives scikit-learn's cv_results_ names)."""
+        row = {name: getattr(self, name) for name in ROW_FIELDS}
+        row.update(columns)
+        row.update({prefix + name: value for name, value in self.config.items()})
+        return row
+
     def to_record(self) -> dict:
-        """A JSON-ready dict (NaN and inf become None)."""
+        """Every field but the pruner, JSON-ready (NaN and inf become None): one journal line."""
         record = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "pruner"}
         record["config"] = dict(self.config)
         record["user_attrs"] = dict(self.user_attrs)
@@ -79,12 +95,9 @@ class Trial:
 class Study:
     """The finished trials of one optimization run, in the order they finished."""
 
-    def __init__(self, direction="minimize", journal=None):
-        if direction not in DIRECTIONS:
-            raise ValueError(f"direction must be 'minimize' or 'maximize', but got {direction!r}")
-        self.direction = direction
+    def __init__(self, direction="minimize"):
+        self.direction = check_direction(direction)
         self.trials: list[Trial] = []
-        self.journal = journal  # a Journal, or None: then nothing is written
         self._stop_requested = False
 
     def __repr__(self):
@@ -92,16 +105,20 @@ class Study:
         return f"<Study {self.direction} with {len(self.trials)} trials{best}>"
 
     def add(self, trial: Trial) -> None:
-        """Append a finished trial (and write it to the journal, flushed, if there is one)."""
+        """Append a finished trial."""
         if not trial.is_finished:
             raise ValueError(f"trial {trial.id} is still pending; only finished trials are added to a study")
         self.trials.append(trial)
-        if self.journal is not None:
-            self.journal.append(trial)
 
     def stop(self) -> None:
-        """Ask `optimize` to stop after the trials now running (for callbacks such as early stopping)."""
+        """Ask `optimize` to start no new trial (for callbacks such as early stopping); the trials
+        already running still finish and are recorded."""
         self._stop_requested = True
+
+    @property
+    def stop_requested(self) -> bool:
+        """True once `stop()` was called."""
+        return self._stop_requested
 
     @property
     def completed(self) -> list[Trial]:
@@ -144,13 +161,9 @@ class Study:
         return np.cumsum([1.0 if t.budget is None else float(t.budget) for t in self.trials])
 
     def to_records(self) -> list[dict]:
-        """One flat dict per trial: id, state, value, budget, duration, error, then the config keys."""
-        rows = []
-        for t in self.trials:
-            row = {k: getattr(t, k) for k in ("id", "state", "value", "budget", "duration", "error")}
-            row.update(t.config)
-            rows.append(row)
-        return rows
+        """One flat dict per trial (`Trial.to_row`): id, state, value, budget, duration, error, then the
+        config keys."""
+        return [t.to_row() for t in self.trials]
 
     def to_frame(self):
         """The records as a pandas DataFrame (pandas is optional)."""
@@ -159,10 +172,3 @@ class Study:
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("to_frame needs pandas (pip install pandas); to_records() needs nothing") from exc
         return pd.DataFrame(self.to_records())
-
-    @classmethod
-    def resume(cls, path) -> Study:
-        """Reload a study from its journal; `optimize(..., journal=path)` then continues it."""
-        from .journal import Journal
-
-        return Journal(path).load()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..space import Categorical, Int, as_space
+from ..space import Categorical, Int, as_space, config_key
 
 __all__ = ["SEED_VALUES", "SYMPTOMS", "Finding", "diagnose"]
 
@@ -155,7 +155,7 @@ def _seed_groups(study) -> dict:
     """Completed trials grouped by config: the values of each config over seeds and re-runs."""
     groups = defaultdict(list)
     for t in study.completed:
-        key = repr(sorted(t.config.items()))
+        key = config_key(t.config)
         seed_values = t.user_attrs.get(SEED_VALUES)
         repeats = [float(v) for v in seed_values] if seed_values is not None and len(seed_values) else [t.value]
         groups[key].append((t.config, repeats))

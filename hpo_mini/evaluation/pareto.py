@@ -29,13 +29,13 @@ one lambda per run and splits the budget over `n_weights` runs, each a plain sin
 
 from __future__ import annotations
 
-import inspect
+from dataclasses import replace
 from numbers import Real
 
 import numpy as np
 
-from ..runner import optimize
-from ..study import Study, Trial
+from ..runner import accepts_trial, optimize
+from ..study import Study
 
 __all__ = [
     "OBJECTIVES",
@@ -176,10 +176,7 @@ class ScalarizedObjective:
             raise ValueError(f"weights must hold one number per objective {self.names}, but got {weights!r}")
         self.lo = np.array([float(self.ranges[n][0]) for n in self.names])
         self.hi = np.array([float(self.ranges[n][1]) for n in self.names])
-        try:
-            self._pass_trial = "trial" in inspect.signature(objective).parameters
-        except (TypeError, ValueError):
-            self._pass_trial = False
+        self._pass_trial = accepts_trial(objective)
 
     def values(self, result) -> np.ndarray:
         """The objective's result as an array in the order of `ranges`."""
@@ -239,10 +236,7 @@ def optimize_multi_objective(objective, make_searcher, ranges, *, n_trials, n_we
         study = optimize(scalarized, make_searcher(searcher_seed), n_trials=int(budget), executor=executor,
                          progress=progress)
         for trial in study.trials:
-            record = trial.to_record()
-            record["id"] = len(merged.trials)
-            record["user_attrs"]["run"] = run
-            merged.add(Trial.from_record(record))
+            merged.add(replace(trial, id=len(merged.trials), user_attrs={**trial.user_attrs, "run": run}))
     return merged
 
 

@@ -26,7 +26,7 @@ import threading
 
 import numpy as np
 
-from ..space import Float, Space
+from ..space import Float, Space, config_key
 from ..study import TrialPruned
 
 __all__ = [
@@ -40,16 +40,12 @@ __all__ = [
 ]
 
 
-def _config_key(config) -> tuple:
-    return tuple(sorted(config.items()))
-
-
 class LearningCurveObjective:
     """Base: (config, budget[, trial]) -> validation error after `budget` epochs, with checkpoints.
 
     Subclasses implement `_train(config, state, start, stop) -> (state, errors)`: continue training
     from `state` (None = untrained) at epoch `start` to epoch `stop`, and return the new state and the
-    errors after epochs start+1 .. stop. `epochs_trained` counts the epochs really trained (what a
+    errors after epochs start+1 .. stop. `epochs_trained_` counts the epochs really trained (what a
     cluster would pay): asking for 3 epochs and then 9 trains 9, not 12.
     """
 
@@ -62,7 +58,7 @@ class LearningCurveObjective:
             raise ValueError(f"min_budget must be an int in [1, max_budget={max_budget}], but got {min_budget!r}")
         self.space, self.max_budget, self.min_budget = space, int(max_budget), int(min_budget)
         self._states, self._curves, self._locks = {}, {}, {}
-        self.epochs_trained = 0
+        self.epochs_trained_ = 0
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.name}: up to {self.max_budget} epochs, {len(self.space)} hyperparameters>"
@@ -78,14 +74,14 @@ class LearningCurveObjective:
 
     def curve(self, config, budget=None) -> np.ndarray:
         """Validation errors after epochs 1 .. budget, training (or resuming) only as far as needed."""
-        n, key = self.steps(budget), _config_key(config)
+        n, key = self.steps(budget), config_key(config)
         with self._locks.setdefault(key, threading.Lock()):
             done = self._curves.get(key, [])
             if len(done) < n:
                 state, errors = self._train(dict(config), self._states.get(key), len(done), n)
                 self._states[key] = state
                 self._curves[key] = done = done + [float(e) for e in errors]
-                self.epochs_trained += len(errors)
+                self.epochs_trained_ += len(errors)
             return np.array(done[:n])
 
     def __call__(self, config, budget=None, trial=None) -> float:
@@ -243,7 +239,7 @@ def compute_spent(trials, resume: bool = True, no_budget: float = 1.0) -> float:
             steps = float(max(trial.intermediate))
         else:
             steps = float(no_budget) if trial.budget is None else float(trial.budget)
-        key = _config_key(trial.config)
+        key = config_key(trial.config)
         done = furthest.get(key, 0.0) if resume else 0.0
         total += max(0.0, steps - done)
         furthest[key] = max(furthest.get(key, 0.0), steps)

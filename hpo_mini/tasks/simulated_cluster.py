@@ -1,6 +1,7 @@
 """A simulated cluster: N workers, trials whose running times are given, and a simulated clock.
 
-It runs any ask/tell searcher the way `optimize(..., executor=pool)` would, but instantly and
+It runs any ask/tell searcher the way `optimize(..., executor=pool)` would (through the same public
+helpers: `prepare_searcher`, `evaluate`, `loss_for`, `searcher_is_finished`), but instantly and
 deterministically: a trial "takes" duration(trial) time units, the clock jumps from one finish to the
 next, and a free worker asks the searcher for work. So a lesson can show synchronous successive
 halving leaving workers idle while a rung waits for its slowest trial, and ASHA keeping them busy.
@@ -16,7 +17,8 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
-from ..runner import _accepts_trial, _loss, evaluate
+from ..runner import accepts_trial, evaluate, loss_for, prepare_searcher, searcher_is_finished
+from ..space import config_key
 from ..study import Study
 
 __all__ = ["Job", "ClusterRun", "simulate", "resumed_budget"]
@@ -66,7 +68,7 @@ def resumed_budget():
 
     def duration(trial) -> float:
         budget = 1.0 if trial.budget is None else float(trial.budget)
-        key = tuple(sorted(trial.config.items()))
+        key = config_key(trial.config)
         spent = max(0.0, budget - furthest.get(key, 0.0))
         furthest[key] = max(furthest.get(key, 0.0), budget)
         return spent
@@ -75,29 +77,35 @@ def resumed_budget():
 
 
 def simulate(searcher, objective, n_workers, duration=None, n_trials=None, max_time=None,
-             max_compute=None) -> ClusterRun:
-    """Run `searcher` on `objective` with `n_workers` simulated workers; the objective minimizes.
+             max_compute=None, direction="minimize") -> ClusterRun:
+    """Run `searcher` on `objective` with `n_workers` simulated workers.
 
     duration:    trial -> its running time (called once, when the trial starts); default
                  `resumed_budget()`: the budget it adds beyond its configuration's checkpoint.
+    direction:   "minimize" or "maximize" the objective, as in `optimize`: the searcher learns it
+                 (set_direction) and is told losses.
     Stops starting new trials when n_trials have started, the clock reached max_time, the started
-    trials' durations add up to max_compute, the searcher is finished, or it has nothing to ask
-    while no trial runs. Running trials always finish.
+    trials' durations add up to max_compute, the searcher is finished (a grid, successive halving,
+    Hyperband: no limit needed), or it has nothing to ask while no trial runs. Running trials always
+    finish. A searcher that never finishes (random search, BO) needs one of the limits.
     """
     if not (isinstance(n_workers, int) and n_workers >= 1):
         raise ValueError(f"n_workers must be an int >= 1, but got {n_workers!r}")
+    study = Study(direction)
+    prepare_searcher(searcher, direction)
     if n_trials is None and max_time is None and max_compute is None and not hasattr(searcher, "is_finished"):
-        raise ValueError("give n_trials, max_time or max_compute, or the simulation may never end")
+        raise ValueError(f"{searcher!r} has no is_finished(), so without n_trials, max_time or max_compute "
+                         "the simulation would never end: give one of them")
     duration = resumed_budget() if duration is None else duration
-    pass_trial = _accepts_trial(objective)
-    study, jobs, running, free = Study("minimize"), [], [], list(range(n_workers))
+    pass_trial = accepts_trial(objective)
+    jobs, running, free = [], [], list(range(n_workers))
     now, started, compute = 0.0, 0, 0.0
 
     def want_more() -> bool:
         return not ((n_trials is not None and started >= n_trials)
                     or (max_time is not None and now >= max_time)
                     or (max_compute is not None and compute >= max_compute)
-                    or searcher.is_finished())
+                    or searcher_is_finished(searcher))
 
     while True:
         while free and want_more():
@@ -117,5 +125,5 @@ def simulate(searcher, objective, n_workers, duration=None, n_trials=None, max_t
         now, worker, _, trial = heapq.heappop(running)
         free = sorted(free + [worker])
         study.add(trial)
-        searcher.tell(trial, _loss(trial, 1.0))
+        searcher.tell(trial, loss_for(trial, direction))
     return ClusterRun(study, jobs, n_workers)

@@ -13,11 +13,12 @@ from hpo_mini.evaluation.diagnose import SEED_VALUES, SYMPTOMS, diagnose
 from hpo_mini.evaluation.importance import _TreeANOVA, fanova_main_effects, fit_surrogate, hyperparameter_importance, partial_dependence, unit_data
 from hpo_mini.runner import optimize
 from hpo_mini.searchers import RandomSearch
+from hpo_mini.space import config_key
 
 
 def config_rng(config):
     """A generator fixed by the config: the same config gets the same noise in every process."""
-    return np.random.default_rng(zlib.crc32(repr(sorted(config.items())).encode()))
+    return np.random.default_rng(zlib.crc32(repr(config_key(config)).encode()))
 
 
 def run(objective, space, n, seed=0, qmc=None, direction="minimize"):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from hpo_mini import Float, Int, Study, Trial, optimize
-from hpo_mini.callbacks import CSVLogger, JSONLLogger, MLflowLogger, NoImprovementStopper, trial_row
+from hpo_mini.callbacks import CSVLogger, JSONLLogger, MLflowLogger, NoImprovementStopper
 from hpo_mini.searchers import RandomSearch
 
 SPACE = {"x": Float(-1.0, 1.0), "y": Float(-1.0, 1.0), "n": Int(1, 5)}
@@ -51,7 +51,7 @@ def test_csv_logger_writes_one_row_per_trial_matching_the_study(tmp_path, direct
     study = optimize(failing, RandomSearch(SPACE, seed=0), n_trials=15, direction=direction,
                      callbacks=[CSVLogger(path)], progress=False)
     rows = read_csv(path)
-    assert list(rows[0]) == ["id", "state", "value", "best_value", "budget", "duration", "error",
+    assert list(rows[0]) == ["id", "state", "value", "budget", "duration", "error", "best_value",
                              "param_x", "param_y", "param_n"]
     assert [int(r["id"]) for r in rows] == [t.id for t in study.trials]
     assert [r["state"] for r in rows] == [t.state for t in study.trials]
@@ -85,10 +85,19 @@ def test_jsonl_logger_rows_are_the_trial_rows_and_allow_conditional_configs(tmp_
         study.add(t)
         logger(study, t)
     rows = [json.loads(line) for line in path.read_text().splitlines()]
-    assert rows[0] == {"id": 0, "state": "complete", "value": 0.3, "best_value": 0.3, "budget": None,
-                       "duration": 0.5, "error": None, "param_kernel": "rbf", "param_gamma": 0.1}
+    assert rows[0] == {"id": 0, "state": "complete", "value": 0.3, "budget": None, "duration": 0.5, "error": None,
+                       "best_value": 0.3, "param_kernel": "rbf", "param_gamma": 0.1}
     assert rows[1]["param_kernel"] == "linear" and "param_gamma" not in rows[1]
     assert rows[1]["value"] is None and rows[1]["best_value"] == 0.3 and rows[1]["error"] == "ValueError: no"
+
+
+def test_a_logger_reused_on_a_second_study_logs_that_studys_incumbent(tmp_path):
+    logger = JSONLLogger(tmp_path / "t.jsonl")
+    lo = optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=8, callbacks=[logger], progress=False)
+    hi = optimize(quadratic, RandomSearch(SPACE, seed=1), n_trials=5, direction="maximize", callbacks=[logger],
+                  progress=False)
+    rows = [json.loads(line) for line in logger.path.read_text().splitlines()]
+    assert [r["best_value"] for r in rows] == list(lo.best_values()) + list(hi.best_values())
 
 
 def test_csv_logger_refuses_a_column_it_has_no_header_for_and_accepts_declared_columns(tmp_path):
@@ -101,7 +110,7 @@ def test_csv_logger_refuses_a_column_it_has_no_header_for_and_accepts_declared_c
     study.add(b)
     with pytest.raises(ValueError, match=r"trial 1 has columns \['param_gamma'\].*JSONLLogger"):
         logger(study, b)
-    columns = list(trial_row(study, b))
+    columns = list(b.to_row("param_", best_value=None))
     declared = CSVLogger(tmp_path / "u.csv", columns=columns)
     declared(study, a)
     declared(study, b)
@@ -131,8 +140,8 @@ def test_stopper_stops_exactly_when_patience_trials_in_a_row_did_not_improve(dir
     study = optimize(failing, RandomSearch(SPACE, seed=seed), n_trials=2000, direction=direction,
                      callbacks=[stopper], progress=False)
     stop = expected_stop(study.best_values(), patience)
-    assert stop is not None and len(study.trials) == stop == stopper.stopped_after < 2000
-    assert stopper.since_improvement == patience
+    assert stop is not None and len(study.trials) == stop == stopper.stopped_after_ < 2000
+    assert stopper.since_improvement_ == patience
 
 
 def test_stopper_min_delta_ignores_small_improvements():
@@ -143,7 +152,7 @@ def test_stopper_min_delta_ignores_small_improvements():
         for i, v in enumerate(values):
             study.add(Trial(id=i, config={}, value=v, state="complete"))
             stopper(study, study.trials[-1])
-            if study._stop_requested:
+            if study.stop_requested:
                 stops[min_delta] = i + 1
                 break
     assert stops == {0.1: 6}  # 0.95 and 0.49..0.47 are within 0.1 of the best; without min_delta all improve
@@ -154,8 +163,8 @@ def test_stopper_under_a_thread_pool_stops_after_the_running_trials():
         stopper = NoImprovementStopper(4)
         study = optimize(quadratic, RandomSearch(SPACE, seed=3), n_trials=2000, executor=pool,
                          callbacks=[stopper], progress=False)
-    assert stopper.stopped_after is not None
-    assert stopper.stopped_after <= len(study.trials) <= stopper.stopped_after + 1  # one was still running
+    assert stopper.stopped_after_ is not None
+    assert stopper.stopped_after_ <= len(study.trials) <= stopper.stopped_after_ + 1  # one was still running
 
 
 def test_stopper_reads_the_replayed_trials_of_a_resumed_study(tmp_path):
@@ -167,7 +176,7 @@ def test_stopper_reads_the_replayed_trials_of_a_resumed_study(tmp_path):
     study = optimize(quadratic, RandomSearch(SPACE, seed=4), n_trials=100, journal=path, callbacks=[stopper],
                      progress=False)
     assert study.trials[40].value >= first.best_value  # (seed 4) the first new trial does not improve:
-    assert len(study.trials) == 41 == stopper.stopped_after  # it is the (stale + 1)-th in a row: stop at once
+    assert len(study.trials) == 41 == stopper.stopped_after_  # it is the (stale + 1)-th in a row: stop at once
 
 
 @pytest.mark.parametrize("kwargs, message", [({"patience": 0}, "patience must be an int >= 1"),
@@ -196,7 +205,7 @@ def test_mlflow_logger_logs_params_metrics_and_status_to_a_local_file_store(tmp_
     assert len(runs) == 11
     assert any(t.state == "failed" for t in study.trials)
     for t in study.trials:
-        run = runs[logger.run_ids[t.id]]
+        run = runs[logger.run_ids_[t.id]]
         assert run.data.params == {"x": str(t.config["x"]), "y": str(t.config["y"]), "n": str(t.config["n"])}
         assert run.data.tags["hpo_mini.state"] == t.state
         assert run.info.status == {"complete": "FINISHED", "failed": "FAILED"}[t.state]
@@ -205,7 +214,7 @@ def test_mlflow_logger_logs_params_metrics_and_status_to_a_local_file_store(tmp_
         else:
             assert "value" not in run.data.metrics and run.data.tags["hpo_mini.error"] == t.error
     t = with_curves.trials[0]
-    history = client.get_metric_history(curves.run_ids[t.id], "intermediate")
+    history = client.get_metric_history(curves.run_ids_[t.id], "intermediate")
     assert sorted((m.step, m.value) for m in history) == [(s, pytest.approx(v)) for s, v in sorted(t.intermediate.items())]
 
 
@@ -263,7 +272,7 @@ def test_mlflow_logger_sends_one_run_per_trial_with_params_metrics_and_status(fa
     failed = optimize(failing, RandomSearch(SPACE, seed=5), n_trials=6, callbacks=[second], progress=False)
     assert len(client.runs) == 10 and len(client.experiments) == 1
     t = study.trials[2]
-    run = client.runs[logger.run_ids[t.id]]
+    run = client.runs[logger.run_ids_[t.id]]
     assert run["name"] == f"trial-{t.id}" and run["status"] == "FINISHED"
     assert run["params"] == {"x": str(t.config["x"]), "y": str(t.config["y"]), "n": str(t.config["n"])}
     assert [(k, s) for k, _, s in run["metrics"]] == [("intermediate", 1), ("intermediate", 2), ("intermediate", 3),
@@ -271,7 +280,7 @@ def test_mlflow_logger_sends_one_run_per_trial_with_params_metrics_and_status(fa
     assert [v for k, v, _ in run["metrics"] if k == "intermediate"] == [t.intermediate[s] for s in (1, 2, 3)]
     assert [v for k, v, _ in run["metrics"] if k == "value"] == [t.value]
     bad = next(t for t in failed.trials if t.state == "failed")
-    run = client.runs[second.run_ids[bad.id]]
+    run = client.runs[second.run_ids_[bad.id]]
     assert run["status"] == "FAILED" and run["tags"]["hpo_mini.error"] == bad.error
     assert "value" not in [k for k, _, _ in run["metrics"]]
 

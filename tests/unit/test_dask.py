@@ -14,9 +14,10 @@ distributed = pytest.importorskip("distributed", reason="the Dask tests need the
 import dask  # noqa: E402
 
 from hpo_mini import Float, Int, optimize  # noqa: E402
-from hpo_mini.runner import _worker_count  # noqa: E402
+from hpo_mini.parallel import default_max_pending  # noqa: E402
 from hpo_mini.searchers import BayesianOptimization, RandomSearch  # noqa: E402
 from hpo_mini.searchers.asha import ASHA  # noqa: E402
+from hpo_mini.space import config_key  # noqa: E402
 
 SPACE = {"x": Float(-1.0, 1.0), "y": Float(-1.0, 1.0), "n": Int(1, 5)}
 
@@ -32,10 +33,6 @@ def quadratic_with_pid(config, trial):
 
 def budgeted(config, budget):
     return quadratic(config) + 1.0 / budget
-
-
-def config_key(config):
-    return tuple(sorted(config.items()))
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +52,10 @@ def client():
 
 
 def test_random_search_on_dask_records_every_trial_once_and_matches_one_process(client):
-    executor = client.get_executor()
-    assert _worker_count(executor) == 2  # max_pending defaults to the cluster's threads, not this machine's cores
-    study = optimize(quadratic_with_pid, RandomSearch(SPACE, seed=3), n_trials=24, executor=executor, progress=False)
+    threads = sum(client.nthreads().values())  # the cluster's size, which Dask's executor keeps private
+    assert threads == 2
+    study = optimize(quadratic_with_pid, RandomSearch(SPACE, seed=3), n_trials=24, executor=client.get_executor(),
+                     max_pending=threads, progress=False)
     ids = [t.id for t in study.trials]
     assert sorted(ids) == list(range(24))  # each once, none missing
     assert all(t.state == "complete" for t in study.trials)
@@ -103,8 +101,8 @@ def test_asha_on_dask_records_every_trial_once_and_promotes_by_the_rule(client):
     ids = [t.id for t in study.trials]
     assert sorted(ids) == list(range(30)) and all(t.state == "complete" for t in study.trials)
     by_id = {t.id: t for t in study.trials}
-    assert asha.promotions and max(t.budget for t in study.trials) == 9  # promotions reached the top rung
-    for k, from_id, new_id in asha.promotions:  # a promotion reruns its source's config one rung up
+    assert asha.promotions_ and max(t.budget for t in study.trials) == 9  # promotions reached the top rung
+    for k, from_id, new_id in asha.promotions_:  # a promotion reruns its source's config one rung up
         assert by_id[new_id].config == by_id[from_id].config
         assert (by_id[from_id].budget, by_id[new_id].budget) == (asha.budgets[k], asha.budgets[k + 1])
     assert max(Counter((t.budget, config_key(t.config)) for t in study.trials).values()) == 1  # once per rung
@@ -128,7 +126,7 @@ def test_a_worker_that_dies_on_dask_fails_its_trial_and_the_study_goes_on(client
     assert all(t.state == "complete" and t.value == quadratic(t.config) for t in study.trials if t.id != 3)
 
 
-def test_max_pending_defaults_to_the_dask_clusters_thread_count_not_this_machines_cores():
+def test_max_pending_defaults_to_this_machines_cores_without_reading_the_executors_private_client():
     class FakeClient:  # what client.get_executor() holds as ._client, on a 2-machine cluster
         def nthreads(self):
             return {"tcp://10.0.0.1:40000": 8, "tcp://10.0.0.2:40000": 16}
@@ -136,4 +134,4 @@ def test_max_pending_defaults_to_the_dask_clusters_thread_count_not_this_machine
     class FakeDaskExecutor:
         _client = FakeClient()
 
-    assert _worker_count(FakeDaskExecutor()) == 24
+    assert default_max_pending(FakeDaskExecutor()) == os.cpu_count()  # documented: pass max_pending for Dask

@@ -1,6 +1,7 @@
 """Faults, end to end: a study SIGKILLed five times and resumed each time ends with exactly n trials,
-none lost, none duplicated; a worker process of a ProcessPoolExecutor that dies mid-trial costs that
-trial (recorded as failed after one rerun alone) and nothing else.
+none lost, none duplicated; a worker process of a ProcessPool that dies mid-trial costs that trial
+(recorded as failed after one rerun alone) and nothing else; under a plain ProcessPoolExecutor it costs
+the trials the pool held, and the run stops saying how to get the rerun.
 
 test_runner.py already kills a study once and checks the resumed run; here the kills repeat at random
 moments, under BO and under a thread pool too, and the counts are printed (run with -s to see them)."""
@@ -22,15 +23,17 @@ import pytest
 
 import fault_study
 from fault_study import SPACE, quadratic
-from hpo_mini import Study, optimize
+from hpo_mini import load_study, optimize
+from hpo_mini.parallel import ProcessPool
 from hpo_mini.searchers import RandomSearch
+from hpo_mini.space import config_key
 
 SCRIPT = Path(fault_study.__file__)
 N_KILLS = 5
 
 
 def journal_records(path):
-    """The trial records of a journal; a line torn by a kill is skipped (as Journal.load does)."""
+    """The trial records of a journal; a line torn by a kill is skipped (as load_study does)."""
     records = []
     if not path.exists():
         return records
@@ -40,10 +43,6 @@ def journal_records(path):
         except ValueError:
             pass
     return records
-
-
-def config_key(config):
-    return tuple(sorted(config.items()))
 
 
 def launch(path, n, searcher, executor, seed):
@@ -97,7 +96,7 @@ def test_study_killed_five_times_ends_with_n_trials_none_lost_none_duplicated(tm
     duplicates = sum(c - 1 for c in ids.values())
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the last run cut any torn line off: the journal loads cleanly
-        study = Study.resume(path)
+        study = load_study(path)
     abandoned = max(ids) + 1 - len(ids)  # ids asked but never finished: running when a kill landed
     print(f"\nFAULTS searcher={searcher} executor={executor} kills={kills} torn_writes={torn} trials_expected={n} "
           f"trials_recorded={len(records)} distinct_ids={len(ids)} distinct_configs={len(configs)} "
@@ -145,7 +144,7 @@ def dies_once_on_doomed_trial(config, trial):
 @pytest.mark.parametrize("objective", [dies_on_doomed_trial, sigkilled_on_doomed_trial])
 def test_a_dead_worker_fails_its_trial_and_the_study_goes_on_to_n(tmp_path, objective):
     path = tmp_path / "study.jsonl"
-    with ProcessPoolExecutor(2) as pool:
+    with ProcessPool(2) as pool:
         study = optimize(objective, RandomSearch(SPACE, seed=1), n_trials=16, executor=pool, journal=path,
                          progress=False)
     assert sorted(t.id for t in study.trials) == list(range(16))  # every trial once, the doomed one too
@@ -160,7 +159,7 @@ def test_a_dead_worker_fails_its_trial_and_the_study_goes_on_to_n(tmp_path, obje
 
 def test_a_transient_worker_crash_is_rerun_and_recorded_complete(tmp_path, monkeypatch):
     monkeypatch.setenv("HPO_FAULT_MARKER", str(tmp_path / "crashed-once"))
-    with ProcessPoolExecutor(2) as pool:  # made after setenv: its workers inherit the variable
+    with ProcessPool(2) as pool:  # made after setenv: its workers inherit the variable
         study = optimize(dies_once_on_doomed_trial, RandomSearch(SPACE, seed=1), n_trials=12, executor=pool,
                          progress=False)
     assert (tmp_path / "crashed-once").exists()  # the crash did happen
@@ -169,10 +168,43 @@ def test_a_transient_worker_crash_is_rerun_and_recorded_complete(tmp_path, monke
 
 
 def test_a_pool_broken_before_the_run_is_replaced(tmp_path):
-    pool = ProcessPoolExecutor(2)
+    pool = ProcessPool(2)
     with pytest.raises(BrokenProcessPool):
         list(pool.map(os._exit, [1]))  # break it: its worker exits
     study = optimize(quadratic, RandomSearch(SPACE, seed=2), n_trials=6, executor=pool, progress=False)
     pool.shutdown()
     whole = optimize(quadratic, RandomSearch(SPACE, seed=2), n_trials=6, progress=False)
     assert {(t.id, t.value) for t in study.trials} == {(t.id, t.value) for t in whole.trials}
+
+
+def test_a_process_pool_remakes_itself_from_its_public_arguments():
+    pool = ProcessPool(3, initializer=os.getpid)
+    fresh = pool.fresh()
+    try:
+        assert fresh is not pool and isinstance(fresh, ProcessPool)
+        assert (fresh.max_workers, fresh.initializer, fresh.initargs) == (3, os.getpid, ())
+        assert fresh.submit(abs, -2).result() == 2
+    finally:
+        pool.shutdown()
+        fresh.shutdown()
+
+
+def dies_on_doomed_trial_others_take_a_while(config, trial):
+    if trial.id != DOOMED:
+        time.sleep(0.005)
+    return dies_on_doomed_trial(config, trial)
+
+
+def test_a_dead_worker_in_a_plain_process_pool_fails_the_trials_it_held_and_stops_the_run(tmp_path):
+    path = tmp_path / "study.jsonl"
+    warning = r"broke the ProcessPoolExecutor.*ProcessPool\(n\)"
+    with ProcessPoolExecutor(2) as pool, pytest.warns(UserWarning, match=warning):
+        study = optimize(dies_on_doomed_trial_others_take_a_while, RandomSearch(SPACE, seed=1), n_trials=10_000,
+                         executor=pool, max_pending=2, journal=path, progress=False)
+    assert len(study.trials) < 10_000  # it stopped: a broken pool runs nothing more
+    failed = [t for t in study.trials if t.state == "failed"]
+    assert DOOMED in {t.id for t in failed} and len(failed) <= 2  # the doomed trial and at most one bystander
+    assert all("not rerun" in t.error and "hpo_mini.parallel.ProcessPool" in t.error for t in failed)
+    assert all(t.state == "complete" and t.value == quadratic(t.config) for t in study.trials if t not in failed)
+    assert sorted(t.id for t in study.trials) == list(range(len(study.trials)))  # none lost, none twice
+    assert [r["id"] for r in journal_records(path)] == [t.id for t in study.trials]

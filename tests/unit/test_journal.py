@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from hpo_mini import Float, Study, Trial, optimize
+from hpo_mini import Float, Trial, load_study, optimize
 from hpo_mini.journal import Journal
 from hpo_mini.searchers import RandomSearch
 
@@ -37,7 +37,7 @@ def test_round_trip_keeps_every_field(tmp_path):
     path = tmp_path / "study.jsonl"
     trials = sample_trials()
     write_study(path, trials, "maximize")
-    study = Study.resume(path)
+    study = load_study(path)
     assert study.direction == "maximize"
     assert study.trials == trials
     assert study.trials[0].intermediate == {1: 2.0}
@@ -49,10 +49,23 @@ def test_round_trip_keeps_every_field(tmp_path):
 def test_optimize_journal_round_trip(tmp_path):
     path = tmp_path / "run" / "study.jsonl"  # parent folders are created
     study = optimize(sphere, RandomSearch(SPACE, seed=0), n_trials=12, journal=path, progress=False)
-    loaded = Study.resume(path)
+    loaded = load_study(path)
     assert [t.to_record() for t in loaded.trials] == [t.to_record() for t in study.trials]
     assert loaded.best_value == study.best_value
-    assert loaded.journal is None  # a loaded study writes nothing
+
+
+def test_each_trial_is_on_disk_before_the_callbacks_hear_of_it(tmp_path):
+    path = tmp_path / "study.jsonl"
+    seen = []
+
+    def check_journal(study, trial):  # the runner appends; the study itself writes nothing
+        seen.append([t.id for t in load_study(path).trials])
+
+    study = optimize(sphere, RandomSearch(SPACE, seed=0), n_trials=4, journal=path, callbacks=[check_journal],
+                     progress=False)
+    assert seen == [[0], [0, 1], [0, 1, 2], [0, 1, 2, 3]]
+    study.add(Trial(id=9, config={"x": 0.0, "y": 0.0}, value=0.0, state="complete"))
+    assert len(load_study(path).trials) == 4  # adding to a finished study writes nothing
 
 
 def test_torn_last_line_is_skipped_with_a_warning_and_appending_continues(tmp_path):
@@ -62,7 +75,7 @@ def test_torn_last_line_is_skipped_with_a_warning_and_appending_continues(tmp_pa
     last = whole.rstrip(b"\n").rsplit(b"\n", 1)[1]
     path.write_bytes(whole + last[: len(last) // 2])  # a 7th record cut short by a kill
     with pytest.warns(UserWarning, match="torn last line"):
-        assert len(Study.resume(path).trials) == 6
+        assert len(load_study(path).trials) == 6
     with pytest.warns(UserWarning, match="torn last line"):
         study = optimize(sphere, RandomSearch(SPACE, seed=1), n_trials=10, journal=path, progress=False)
     assert len(study.trials) == 10
@@ -70,7 +83,7 @@ def test_torn_last_line_is_skipped_with_a_warning_and_appending_continues(tmp_pa
     assert all(json.loads(line) for line in path.read_text().splitlines())
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        reloaded = Study.resume(path)
+        reloaded = load_study(path)
     assert [t.id for t in reloaded.trials] == list(range(10))
 
 
@@ -78,9 +91,9 @@ def test_complete_last_record_without_newline_is_kept_on_resume(tmp_path):
     path = tmp_path / "study.jsonl"
     optimize(sphere, RandomSearch(SPACE, seed=2), n_trials=5, journal=path, progress=False)
     path.write_bytes(path.read_bytes().rstrip(b"\n"))  # a whole record whose newline never made it
-    assert len(Study.resume(path).trials) == 5
+    assert len(load_study(path).trials) == 5
     optimize(sphere, RandomSearch(SPACE, seed=2), n_trials=8, journal=path, progress=False)
-    assert [t.id for t in Study.resume(path).trials] == list(range(8))
+    assert [t.id for t in load_study(path).trials] == list(range(8))
 
 
 def test_damaged_middle_line_raises_naming_the_line(tmp_path):
@@ -90,7 +103,7 @@ def test_damaged_middle_line_raises_naming_the_line(tmp_path):
     lines[2] = lines[2][:10] + "\n"  # the second trial record, on line 3
     path.write_text("".join(lines))
     with pytest.raises(ValueError, match=r"study.jsonl:3 is not valid JSON"):
-        Study.resume(path)
+        load_study(path)
     with pytest.raises(ValueError, match=r"study.jsonl:3"):
         optimize(sphere, RandomSearch(SPACE, seed=0), n_trials=5, journal=path, progress=False)
 
@@ -99,12 +112,12 @@ def test_a_file_that_is_not_a_journal_is_refused(tmp_path):
     path = tmp_path / "other.jsonl"
     path.write_text('{"id": 0}\n')
     with pytest.raises(ValueError, match="does not start with an hpo_mini journal header"):
-        Study.resume(path)
+        load_study(path)
 
 
 def test_missing_journal_says_how_to_make_one(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"optimize\(\.\.\., journal=path\)"):
-        Study.resume(tmp_path / "nope.jsonl")
+        load_study(tmp_path / "nope.jsonl")
 
 
 def test_resume_with_the_wrong_direction_raises(tmp_path):
@@ -139,6 +152,6 @@ def test_numpy_user_attrs_are_written_as_plain_json(tmp_path):
     # cross_val_score returns an array: keeping it in user_attrs must not crash the journal
     path = tmp_path / "study.jsonl"
     optimize(numpy_attrs, RandomSearch(SPACE, seed=0), n_trials=3, journal=path, progress=False)
-    loaded = Study.resume(path)
+    loaded = load_study(path)
     assert len(loaded.trials) == 3
     assert loaded.trials[0].user_attrs == {"fold_scores": [0.9, 0.8, 0.85], "n_iter": 12}

@@ -36,10 +36,10 @@ def test_sgd_resumes_from_its_checkpoint_and_matches_training_in_one_go():
     stepwise, one_go = sgd_digits_curves(seed=0, max_budget=9), sgd_digits_curves(seed=0, max_budget=9)
     low = stepwise(CONFIG, budget=3)
     high = stepwise(CONFIG, budget=9)
-    assert stepwise.epochs_trained == 9  # 3, then 6 more: not 3 + 9
+    assert stepwise.epochs_trained_ == 9  # 3, then 6 more: not 3 + 9
     np.testing.assert_array_equal(stepwise.curve(CONFIG, 9), one_go.curve(CONFIG, 9))
     assert (low, high) == (one_go(CONFIG, 3), one_go(CONFIG, 9))
-    assert stepwise(CONFIG, budget=2) == one_go.curve(CONFIG, 2)[-1] and stepwise.epochs_trained == 9
+    assert stepwise(CONFIG, budget=2) == one_go.curve(CONFIG, 2)[-1] and stepwise.epochs_trained_ == 9
 
 
 def test_reports_every_epoch_and_a_pruned_trial_trains_no_further():
@@ -49,7 +49,7 @@ def test_reports_every_epoch_and_a_pruned_trial_trains_no_further():
     trial.pruner = lambda t: max(t.intermediate) >= 4
     with pytest.raises(TrialPruned):
         task(config, 20, trial=trial)
-    assert sorted(trial.intermediate) == [1, 2, 3, 4] and task.epochs_trained == 4
+    assert sorted(trial.intermediate) == [1, 2, 3, 4] and task.epochs_trained_ == 4
     np.testing.assert_allclose([trial.intermediate[s] for s in (1, 2, 3, 4)], task.curve(config, 4))
     free = Trial(id=1, config=config, budget=6)  # no pruner: trained in one go, every epoch still reported
     assert task(config, 6, trial=free) == task.curve(config, 6)[-1] and sorted(free.intermediate) == [1, 2, 3, 4, 5, 6]

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -17,8 +16,10 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from hpo_mini import Float, Int, Study, TrialPruned, optimize
+from hpo_mini import Float, Int, Trial, TrialPruned, load_study, optimize
+from hpo_mini.parallel import ProcessPool
 from hpo_mini.searchers import GridSearch, RandomSearch, Searcher
+from hpo_mini.space import config_key
 
 SPACE = {"x": Float(-1.0, 1.0), "y": Float(-1.0, 1.0), "n": Int(1, 5)}
 
@@ -52,10 +53,6 @@ def failing(config):
     if config["n"] == 3:
         raise ZeroDivisionError("n must not be 3")
     return quadratic(config)
-
-
-def config_key(config):
-    return tuple(sorted(config.items()))
 
 
 # ---------------------------------------------------------------- failures are results
@@ -137,6 +134,55 @@ def test_maximize_finds_the_max_and_the_searcher_is_told_the_negated_value():
     assert any(v is None for _, v in recorder.told)
 
 
+class DirectionListener(RandomSearch):
+    """Records, in order, set_direction, each ask and each tell."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.events = []
+
+    def set_direction(self, direction):
+        self.events.append(("set_direction", direction))
+
+    def ask(self):
+        trial = super().ask()
+        self.events.append(("ask", trial.id))
+        return trial
+
+    def tell(self, trial, value):
+        super().tell(trial, value)
+        self.events.append(("tell", trial.id))
+
+
+def test_the_searcher_learns_the_direction_before_anything_else(tmp_path):
+    path = tmp_path / "study.jsonl"
+    optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=2, direction="maximize", journal=path, progress=False)
+    searcher = DirectionListener(SPACE, seed=0)
+    optimize(quadratic, searcher, n_trials=3, direction="maximize", journal=path, progress=False)
+    assert searcher.events == [("set_direction", "maximize"), ("tell", 0), ("tell", 1), ("ask", 2), ("tell", 2)]
+
+
+class HandWritten:
+    """A searcher written by hand, without the base class: ask and tell only."""
+
+    def __init__(self):
+        self.told = []
+
+    def ask(self):
+        i = len(self.told)
+        return Trial(id=i, config={"x": i / 10, "y": 0.0, "n": 1})
+
+    def tell(self, trial, loss):
+        self.told.append(loss)
+
+
+def test_a_searcher_with_only_ask_and_tell_runs():
+    searcher = HandWritten()
+    study = optimize(quadratic, searcher, n_trials=4, direction="maximize", progress=False)
+    assert [t.id for t in study.trials] == [0, 1, 2, 3]
+    assert searcher.told == [-t.value for t in study.trials]
+
+
 def test_minimize_and_maximize_pick_opposite_ends():
     lo = optimize(quadratic, RandomSearch(SPACE, seed=4), n_trials=40, progress=False)
     hi = optimize(quadratic, RandomSearch(SPACE, seed=4), n_trials=40, direction="maximize", progress=False)
@@ -152,16 +198,27 @@ def test_n_trials_is_respected_exactly():
         assert len(optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=n, progress=False).trials) == n
 
 
-def test_timeout_is_respected():
+class FakeClock:
+    """time.monotonic for a test: it moves only when a trial says so."""
+
+    def __init__(self):
+        self.now = 1024.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_timeout_starts_no_trial_after_the_deadline(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr(time, "monotonic", clock)
+
     def slow(config):
-        time.sleep(0.02)
+        clock.now += 1 / 64  # each trial takes 1/64 s of the fake clock (exact in binary)
         return quadratic(config)
 
-    start = time.monotonic()
-    study = optimize(slow, RandomSearch(SPACE, seed=0), timeout=0.25, progress=False)
-    elapsed = time.monotonic() - start
-    assert 0.25 <= elapsed < 0.25 + 0.5  # it stops after the trial running at the deadline
-    assert 3 <= len(study.trials) <= 13
+    study = optimize(slow, RandomSearch(SPACE, seed=0), timeout=0.25 + 1 / 128, progress=False)
+    assert len(study.trials) == 17  # 16 trials end at 0.25 s, before the deadline: the 17th starts, then none
+    assert clock.now == 1024.0 + 17 / 64  # it ran to its end: a running trial is never cut
     # whichever limit comes first wins
     assert len(optimize(slow, RandomSearch(SPACE, seed=0), n_trials=3, timeout=30, progress=False).trials) == 3
 
@@ -172,6 +229,7 @@ def test_timeout_is_respected():
         ({"n_trials": -1}, "n_trials must be a non-negative number"),
         ({"timeout": "10"}, "timeout must be a non-negative number"),
         ({"direction": "max"}, "direction must be 'minimize' or 'maximize'"),
+        ({"max_pending": 0}, "max_pending must be an int >= 1"),
     ],
 )
 def test_bad_arguments_are_rejected(kwargs, message):
@@ -348,24 +406,50 @@ def test_failures_under_a_process_pool_are_recorded(process_pool):
     assert {(t.id, t.state, t.error) for t in study.trials} == {(t.id, t.state, t.error) for t in seq.trials}
 
 
-def test_max_pending_limits_concurrency():
-    lock, running, peak = threading.Lock(), [0], [0]
+class InFlight(RandomSearch):
+    """Counts the trials asked and not yet told: the trials the runner has in flight. The runner fills
+    its slots with asks in a row before it waits, so the peak is max_pending whatever the timing."""
 
-    def objective(config):
-        with lock:
-            running[0] += 1
-            peak[0] = max(peak[0], running[0])
-        time.sleep(0.03)
-        with lock:
-            running[0] -= 1
-        return 0.0
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.in_flight, self.peak = 0, 0
 
+    def ask(self):
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        return super().ask()
+
+    def tell(self, trial, value):
+        super().tell(trial, value)
+        self.in_flight -= 1
+
+
+def peak_in_flight(executor, **kwargs):
+    searcher = InFlight(SPACE, seed=0)
+    study = optimize(quadratic, searcher, n_trials=12, executor=executor, progress=False, **kwargs)
+    assert sorted(t.id for t in study.trials) == list(range(12))
+    return searcher.peak
+
+
+def test_max_pending_caps_the_trials_in_flight_and_defaults_to_a_public_pool_size():
     with ThreadPoolExecutor(4) as pool:
-        optimize(objective, RandomSearch(SPACE, seed=0), n_trials=12, executor=pool, max_pending=2, progress=False)
-        assert peak[0] <= 2
-        peak[0] = 0
-        optimize(objective, RandomSearch(SPACE, seed=0), n_trials=12, executor=pool, progress=False)
-        assert peak[0] >= 3  # default: the pool's 4 workers
+        assert peak_in_flight(pool, max_pending=2) == 2
+        assert peak_in_flight(pool, max_pending=5) == 5  # more than the workers: the rest wait in the pool
+        assert peak_in_flight(pool) == min(12, os.cpu_count())  # its size is private: this machine's cores
+    with ProcessPool(3) as pool:
+        assert peak_in_flight(pool) == 3  # ProcessPool says its size: pool.max_workers
+
+
+def test_an_objective_a_process_pool_cannot_pickle_is_refused_before_anything_runs(process_pool, tmp_path):
+    path = tmp_path / "study.jsonl"
+    with pytest.raises(TypeError, match=r"cannot be pickled.*top level of a module.*ThreadPoolExecutor"):
+        optimize(lambda config: quadratic(config), RandomSearch(SPACE, seed=0), n_trials=3, executor=process_pool,
+                 journal=path, progress=False)
+    assert not path.exists()
+    with ThreadPoolExecutor(2) as pool:  # threads pickle nothing: a lambda is fine
+        study = optimize(lambda config: quadratic(config), RandomSearch(SPACE, seed=0), n_trials=3, executor=pool,
+                         progress=False)
+    assert len(study.trials) == 3
 
 
 # ---------------------------------------------------------------- Ctrl-C
@@ -391,7 +475,7 @@ def test_keyboard_interrupt_with_a_journal_then_resume(tmp_path):
     path = tmp_path / "study.jsonl"
     with pytest.warns(UserWarning, match="journal=.*resumes it"):
         optimize(interrupt_on_trial(3), RandomSearch(SPACE, seed=0), n_trials=10, journal=path, progress=False)
-    assert len(Study.resume(path).trials) == 3
+    assert len(load_study(path).trials) == 3
     study = optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=10, journal=path, progress=False)
     full = optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=10, progress=False)
     assert run_ids_and_configs(study) == run_ids_and_configs(full)

@@ -1,13 +1,15 @@
-"""The simulated cluster: hand-computed schedules, determinism, SH idling vs ASHA busy."""
+"""The simulated cluster: hand-computed schedules, determinism, SH idling vs ASHA busy, and when it stops:
+by itself for a searcher that finishes, at each limit otherwise."""
 
 import math
 
 import pytest
 
-from hpo_mini import Float, Space
-from hpo_mini.searchers import RandomSearch
+from hpo_mini import Float, Space, Trial
+from hpo_mini.searchers import GridSearch, RandomSearch
 from hpo_mini.searchers.asha import ASHA
 from hpo_mini.searchers.successive_halving import SuccessiveHalving
+from hpo_mini.space import config_key
 from hpo_mini.tasks.simulated_cluster import Job, resumed_budget, simulate
 
 SPACE = Space({"x": Float(0.0, 1.0)})
@@ -29,8 +31,6 @@ def test_a_hand_computed_schedule():
 
 
 def test_resumed_budget_charges_only_the_epochs_beyond_the_checkpoint():
-    from hpo_mini import Trial
-
     duration = resumed_budget()
     assert [duration(Trial(i, {"x": x}, budget=b)) for i, (x, b) in enumerate([(0.1, 3), (0.2, 3), (0.1, 9),
                                                                               (0.1, 9), (0.3, None)])] \
@@ -76,3 +76,79 @@ def test_max_compute_stops_new_trials():
 def test_bad_worker_count_is_refused():
     with pytest.raises(ValueError, match="n_workers"):
         simulate(RandomSearch(SPACE), loss, 0, n_trials=3)
+
+
+# ---------------------------------------------------------------- when the simulation stops
+
+
+def test_with_no_limit_it_stops_when_a_grid_is_used_up():
+    grid = GridSearch(SPACE, n_per_dim=7)
+    run = simulate(grid, loss, 3, duration=lambda t: 1.0)
+    assert grid.is_finished()
+    assert sorted(j.trial_id for j in run.jobs) == list(range(7))  # each point once, then nothing more
+    assert {config_key(t.config) for t in run.study.trials} == {config_key(p) for p in grid.points}
+
+
+def test_with_no_limit_it_stops_when_successive_halving_has_run_its_bracket():
+    sh = SuccessiveHalving(SPACE, min_budget=1, max_budget=9, eta=3, seed=0)
+    run = simulate(sh, loss, 2)
+    assert sh.is_finished()
+    assert [sum(j.budget == b for j in run.jobs) for b in (1, 3, 9)] == [9, 3, 1]  # 9 configs, 3 promoted, 1
+
+
+def test_n_trials_stops_new_trials():
+    run = simulate(RandomSearch(SPACE, seed=0), loss, 3, duration=lambda t: 1.0 + t.id, n_trials=7)
+    assert len(run.jobs) == len(run.study.trials) == 7
+
+
+def test_max_time_stops_new_trials_and_lets_running_ones_finish():
+    run = simulate(RandomSearch(SPACE, seed=0), loss, 2, duration=lambda t: 3.0, max_time=10)
+    # starts at 0, 3, 6, 9 on each worker (9 < 10); the ones started at 9 end at 12; none starts at 12
+    assert sorted(j.start for j in run.jobs) == [0, 0, 3, 3, 6, 6, 9, 9]
+    assert run.makespan == 12.0
+
+
+class HandWritten:
+    """ask and tell only: no is_finished, no set_direction."""
+
+    def __init__(self):
+        self.asked = 0
+
+    def ask(self):
+        self.asked += 1
+        return Trial(self.asked - 1, {"x": 0.5})
+
+    def tell(self, trial, loss):
+        pass
+
+
+def test_a_searcher_that_cannot_say_it_is_finished_needs_a_limit():
+    with pytest.raises(ValueError, match=r"has no is_finished\(\).*give one of them"):
+        simulate(HandWritten(), loss, 2)
+    assert len(simulate(HandWritten(), loss, 2, n_trials=4).jobs) == 4
+
+
+class Told(RandomSearch):
+    """Records set_direction and every told loss."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.events = []
+
+    def set_direction(self, direction):
+        self.events.append(("set_direction", direction))
+
+    def tell(self, trial, value):
+        super().tell(trial, value)
+        self.events.append((trial.id, value))
+
+
+def test_direction_is_passed_to_the_searcher_and_it_is_told_losses():
+    searcher = Told(SPACE, seed=1)
+    run = simulate(searcher, loss, 2, duration=lambda t: 1.0, n_trials=6, direction="maximize")
+    assert searcher.events[0] == ("set_direction", "maximize")
+    values = {t.id: t.value for t in run.study.trials}
+    assert sorted(searcher.events[1:]) == sorted((i, -v) for i, v in values.items())
+    assert run.study.direction == "maximize" and run.study.best_value == max(values.values())
+    with pytest.raises(ValueError, match="direction must be 'minimize' or 'maximize'"):
+        simulate(RandomSearch(SPACE), loss, 2, n_trials=3, direction="max")

@@ -84,6 +84,14 @@ def test_cumulative_budget_counts_one_per_trial_without_budget():
     np.testing.assert_allclose(study.cumulative_budget(), [1, 4, 5, 5.5])
 
 
+def test_to_row_is_flat_with_extra_columns_and_a_config_prefix():
+    t = Trial(id=3, config={"lr": 0.1, "kernel": "rbf"}, budget=9.0, value=0.25, state="complete", duration=0.5)
+    assert list(t.to_row()) == ["id", "state", "value", "budget", "duration", "error", "lr", "kernel"]
+    row = t.to_row("param_", best_value=0.2)
+    assert list(row) == ["id", "state", "value", "budget", "duration", "error", "best_value", "param_lr", "param_kernel"]
+    assert (row["id"], row["budget"], row["best_value"], row["param_kernel"]) == (3, 9.0, 0.2, "rbf")
+
+
 def test_to_records_is_flat_and_in_trial_order():
     study = Study()
     study.add(Trial(id=0, config={"lr": 0.1, "kernel": "rbf"}, value=0.3, state="complete", duration=0.5))
@@ -127,6 +135,14 @@ def test_should_prune_asks_the_searchers_pruner():
 
 def test_stop_sets_the_flag_optimize_reads():
     study = Study()
-    assert not study._stop_requested
+    assert study.stop_requested is False
     study.stop()
-    assert study._stop_requested
+    assert study.stop_requested is True
+    with pytest.raises(AttributeError):
+        study.stop_requested = False  # read-only: a stop is not taken back
+
+
+def test_a_study_is_a_plain_record_without_a_journal_or_a_searcher():
+    study = Study("maximize")
+    study.add(finished(0, 1.0))
+    assert set(vars(study)) == {"direction", "trials", "_stop_requested"}
