@@ -27,12 +27,13 @@ from pathlib import Path
 import numpy as np
 
 from hpo_mini import optimize
-from hpo_mini.tasks.learning_curves import compute_spent, sgd_digits_curves, synthetic_curves
 from hpo_mini.searchers import RandomSearch
 from hpo_mini.searchers.asha import ASHA
 from hpo_mini.searchers.hyperband import Hyperband
 from hpo_mini.searchers.pruners import MedianPruner
 from hpo_mini.searchers.successive_halving import SuccessiveHalving
+from hpo_mini.space import config_key
+from hpo_mini.tasks.learning_curves import compute_spent, sgd_digits_curves, synthetic_curves
 from hpo_mini.tasks.simulated_cluster import simulate
 
 TASKS = {  # name -> (make(seed), configs for full-budget random search)
@@ -71,7 +72,7 @@ def measure(trials, R, target=None) -> dict:
     """Best final accuracy, compute, configs, and the compute until a final accuracy >= target."""
     finals = [1.0 - t.value for t in trials if is_final(t, R)]
     out = {"best": max(finals) if finals else np.nan, "compute": compute_spent(trials, no_budget=R),
-           "configs": len({tuple(sorted(t.config.items())) for t in trials}), "to_target": np.nan}
+           "configs": len({config_key(t.config) for t in trials}), "to_target": np.nan}
     if target is not None:
         for i, t in enumerate(trials):
             if is_final(t, R) and 1.0 - t.value >= target:

@@ -25,6 +25,7 @@ from numbers import Real
 import numpy as np
 
 from .space import Categorical, Int, as_space, check_count
+from .study import is_failure
 
 __all__ = ["truncation_exploit", "perturb", "resample", "PBTResult", "PBT"]
 
@@ -207,7 +208,7 @@ class PBT:
             k = min(self.ready_every, n_steps - r * self.ready_every)
             for m in range(P):
                 loss, states[m] = task.step(configs[m], states[m], k, self._rng(2, r, m))
-                all_losses[r, m] = float(loss) if loss is not None and math.isfinite(loss) else np.nan
+                all_losses[r, m] = np.nan if is_failure(loss) else float(loss)
             all_configs.append([dict(c) for c in configs])
             steps[r] = (steps[r - 1] if r else 0) + k
             if self.exploit == "none" or r == n_rounds - 1:

@@ -332,4 +332,4 @@ def as_space(space) -> Space:
 def config_key(config: dict) -> tuple:
     """A hashable key for a config, the same whatever order its keys were given in: the one test of
     "is this the same configuration?" for checkpoints, caches and duplicate detection."""
-    return tuple(sorted(config.items()))
+    return tuple(sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in config.items()))

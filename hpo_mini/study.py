@@ -13,11 +13,16 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-__all__ = ["Trial", "Study", "TrialPruned", "STATES", "DIRECTIONS", "ROW_FIELDS", "check_direction"]
+__all__ = ["Trial", "Study", "TrialPruned", "STATES", "DIRECTIONS", "ROW_FIELDS", "check_direction", "is_failure"]
 
 STATES = ("pending", "complete", "failed", "pruned")
 DIRECTIONS = ("minimize", "maximize")
 ROW_FIELDS = ("id", "state", "value", "budget", "duration", "error")  # a trial's flat row, before its config
+
+
+def is_failure(value) -> bool:
+    """A value of None, NaN or +-inf means the trial failed (what searchers are told, what tasks return)."""
+    return value is None or not math.isfinite(value)
 
 
 def check_direction(direction) -> str:

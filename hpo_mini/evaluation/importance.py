@@ -146,7 +146,7 @@ class _TreeANOVA:
         dim = self.dims[j]
         if isinstance(dim, Categorical):
             k = len(dim.choices)
-            return (np.arange(k) + 0.5) / k, np.full(k, 1.0 / k)
+            return dim.slice_centre(np.arange(k)), np.full(k, 1.0 / k)
         cuts = np.concatenate([self.lo[:, j], self.hi[:, j]])
         cuts = np.unique(cuts[(cuts > 0.0) & (cuts < 1.0)])
         edges = np.concatenate([[0.0], cuts, [1.0]])

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import math
 
-from .base import Searcher, is_failure
-from .successive_halving import BUDGET_TOL, BaseSearcherMixin, tidy_budget, max_rung_index
+from ..study import is_failure
+from .base import Searcher
+from .successive_halving import BUDGET_TOL, BaseSearcherMixin, max_rung_index, tidy_budget
 
 __all__ = ["ASHA"]
 

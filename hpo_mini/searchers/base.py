@@ -15,14 +15,12 @@ their names; everything `ask` and `tell` learn ends in `_` (`history_`, `gp_`, `
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ..space import as_space
-from ..study import DIRECTIONS, Trial
+from ..study import Trial, check_direction, is_failure
 
-__all__ = ["Searcher", "UnitCubeSearcher", "is_failure", "SAME_POINT"]
+__all__ = ["Searcher", "UnitCubeSearcher", "SAME_POINT"]
 
 # Two unit points closer than this in every coordinate are the same configuration (1e-6 of a range is
 # below any difference a hyperparameter can show); integers and choices are snapped, so they match exactly.
@@ -33,11 +31,6 @@ def _same_as_any(x, points) -> bool:
     """Is unit point x within SAME_POINT, in every coordinate, of one of `points`?"""
     points = np.asarray(points, dtype=float).reshape(-1, len(x))
     return len(points) > 0 and bool(np.min(np.max(np.abs(points - x), axis=1)) <= SAME_POINT)
-
-
-def is_failure(value) -> bool:
-    """A told value of None, NaN or +-inf means the trial failed."""
-    return value is None or not math.isfinite(value)
 
 
 class Searcher:
@@ -60,9 +53,7 @@ class Searcher:
         """Learn whether the objective's raw values are minimized or maximized (`optimize` calls this
         before the first ask). Told values are losses either way; only what reads raw values (the
         intermediate values a pruner compares) uses it."""
-        if direction not in DIRECTIONS:
-            raise ValueError(f"direction must be 'minimize' or 'maximize', but got {direction!r}")
-        self.direction = direction
+        self.direction = check_direction(direction)
 
     def trial_rng(self, trial_id: int, stream: int = 0) -> np.random.Generator:
         """A generator that depends only on (seed, stream, trial id): trial i gets the same draw

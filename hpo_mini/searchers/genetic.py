@@ -37,7 +37,8 @@ from numbers import Integral, Real
 import numpy as np
 
 from ..space import Categorical, as_space, check_count
-from .base import Searcher, is_failure
+from ..study import is_failure
+from .base import Searcher
 
 __all__ = ["tournament_probabilities", "tournament_select", "uniform_crossover", "blend_crossover", "mutate", "GeneticAlgorithm"]
 

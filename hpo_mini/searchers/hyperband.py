@@ -9,7 +9,16 @@ import math
 
 from ..space import check_count
 from .base import Searcher
-from .successive_halving import BUDGET_TOL, ask_bracket, Bracket, check_budgets, BaseSearcherMixin, tell_bracket, tidy_budget, max_rung_index
+from .successive_halving import (
+    BUDGET_TOL,
+    BaseSearcherMixin,
+    Bracket,
+    ask_bracket,
+    check_budgets,
+    max_rung_index,
+    tell_bracket,
+    tidy_budget,
+)
 
 __all__ = ["hyperband_brackets", "bracket_cost", "Hyperband"]
 

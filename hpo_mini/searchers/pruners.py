@@ -17,7 +17,8 @@ from numbers import Real
 import numpy as np
 
 from ..space import check_count
-from .base import Searcher, is_failure
+from ..study import is_failure
+from .base import Searcher
 from .successive_halving import BaseSearcherMixin
 
 __all__ = ["MedianRule", "MedianPruner"]

@@ -26,7 +26,8 @@ import math
 from numbers import Real
 
 from ..space import check_count
-from .base import Searcher, is_failure
+from ..study import is_failure
+from .base import Searcher
 from .random import RandomSearch
 
 __all__ = ["max_rung_index", "sh_rungs", "SuccessiveHalving"]
