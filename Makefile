@@ -9,7 +9,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Use the kernel of this venv, never one registered elsewhere on the machine.
 export JUPYTER_PREFER_ENV_PATH := 1
 
-.PHONY: lab test test-unit test-notebooks test-browser bench solutions grade clean
+.PHONY: lab test test-unit test-notebooks test-browser bench solutions grade handout clean
 # Tests never write to the learner's practice log.
 export HPO_MINI_PRACTICE_LOG := off
 
@@ -53,14 +53,19 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/training_claims.py
 	$(BIN)/python benchmarks/dask_vs_local.py
 
-## make solutions: rebuild quizzes/ and solutions/ from the question bank (hpo_mini/quiz/bank)
+## make solutions: seal the keys (solutions/keys) and rebuild quizzes/ and solutions/ from the question bank (hpo_mini/quiz/bank)
 solutions: $(VENV)/.installed-lab
 	$(BIN)/python -m hpo_mini.quiz.build
 
-## make grade DIR=path/to/submissions [OUT=grades.csv]: run every submitted quiz, write a CSV
+## make grade DIR=path/to/submissions [OUT=grades] [JOBS=2]: grade every submitted quiz with this install's keys;
+## writes OUT/grades_wide.csv, grades_long.csv, question_stats.csv, feedback/, marking.csv, summary.txt
 grade: $(VENV)/.installed-lab
-	@test -n "$(DIR)" || { echo "usage: make grade DIR=path/to/submissions [OUT=grades.csv]"; exit 2; }
-	$(BIN)/python -m hpo_mini.quiz.gradebook "$(DIR)" --out "$(or $(OUT),grades.csv)"
+	@test -n "$(DIR)" || { echo "usage: make grade DIR=path/to/submissions [OUT=grades] [JOBS=2]"; exit 2; }
+	$(BIN)/python -m hpo_mini.quiz.gradebook "$(DIR)" --out "$(or $(OUT),grades)" --jobs "$(or $(JOBS),1)"
+
+## make handout [OUT=dist/handout]: the exam bundle for students (OUT/student, no keys anywhere) and OUT/answer_key.md
+handout: $(VENV)/.installed-lab
+	$(BIN)/python -m hpo_mini.quiz.handout "$(or $(OUT),dist/handout)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,26 +1,34 @@
 """Auto-graded quizzes, a practice log and a mock interview for the course.
 
-    from . import load_quiz
-    quiz = load_quiz("03_grid_and_random")
-    quiz.check("q03.random_vs_grid", answer)
+    from hpo_mini.quiz import load_quiz
+    quiz = load_quiz("03_grid_and_random")     # self-check mode; mode="exam" records answers only
+    answer_random_vs_grid = ...                # your answer: each question's answer cell binds its own name
+    quiz.check("q03.random_vs_grid")           # ✅ / ❌ with a hint / ⏳ not answered
+    quiz.mark("q03.explain_random_vs_grid", [1, 1, 0, 1, 1])   # an explain answer's rubric marks
     quiz.score()
 
-    from . import mock_interview
+    from hpo_mini.quiz import mock_interview
     mock = mock_interview(n=8, minutes=20, seed=1)
 
-    from . import sixty_second_drill, review_log
+    from hpo_mini.quiz import sixty_second_drill, review_log
     drill = sixty_second_drill(seed=3)       # a question with a model answer; drill.widget() in JupyterLab
     print(review_log().to_text())            # weakest topics and the lesson sections to revisit
 
-Modules: kinds.py (the question kinds), session.py (check, attempts, score), sandbox.py (time limits
-for code exercises), checks.py (checker building blocks), sealing.py (how answers are hidden),
-practice.py (the practice log), mock.py (mock interviews), drill.py (the 60-second answer),
-review.py (the practice-log review), build.py (notebooks from the bank),
-gradebook.py (grade a folder of submitted notebooks), bank/ (one module per quiz).
+Modules: question.py (what every question has), kinds.py (the five kinds), hints.py (rule-based hints
+for near misses), session.py (check, marks, score), attempts.py (attempts rebuilt from the practice
+log), answers.py (one answer name per question; answers as data for the gradebook), report.py (the
+score), rubric_widget.py (the rubric checkboxes), sandbox.py (time limits for code exercises), checks.py
+and stat_checks.py (checker building blocks), sealing.py (how answers are hidden), keys.py (the one key
+source and what is built from it), bankfile.py (the bank's TOML), practice.py (the practice log),
+mock.py (mock interviews), drill.py (the 60-second answer), review.py (the practice-log review),
+build.py (notebooks from the bank), handout.py (the exam handout and the printed answer key),
+gradebook.py with regrade.py and gradebook_reports.py (grade a folder of submissions), bank/ (one TOML
+data file and one checks module per quiz; bank/README.md says how to add a quiz).
 """
 
 from __future__ import annotations
 
+from . import answers
 from .bank import get_bank, normalize_quiz_id
 from .kinds import CodeExercise, Explain, MultipleChoice, Numeric, SingleChoice
 from .session import SCORE_MIME, ScoreReport, Session
@@ -45,25 +53,34 @@ _active = None
 
 
 class Quiz(Session):
-    """The questions of one bank module, in order."""
+    """The questions of one quiz of the bank, in order."""
 
-    def __init__(self, quiz_id, log=True):
+    def __init__(self, quiz_id, mode=None, log=True):
         bank = get_bank(quiz_id)
-        super().__init__(bank.QUIZ_ID, bank.TITLE, bank.QUESTIONS, log=log)
-        self.lesson = bank.LESSON
+        mode = mode or ("self-check" if bank.keyed else "exam")
+        if mode == "self-check" and not bank.keyed:
+            raise ValueError(f"this install has no answer keys (an exam handout): load the quiz with "
+                             f"load_quiz({bank.quiz_id!r}, mode='exam')")
+        super().__init__(bank.quiz_id, bank.title, bank.questions, mode=mode, log=log)
+        self.lesson = bank.lesson
 
 
-def load_quiz(name, log=True) -> Quiz:
-    """The quiz for a lesson: load_quiz("03_grid_and_random") (or "03"). `log=False` keeps the
-    answers out of the practice log."""
+def load_quiz(name, mode=None, log=True) -> Quiz:
+    """The quiz for a lesson: load_quiz("03_grid_and_random") (or "03"). mode="self-check" (feedback
+    and explanations; the default where the install has keys) or "exam" (answers recorded, no
+    feedback). `log=False` keeps the answers out of the practice log (attempts then last as long as
+    the kernel). In a notebook it also watches the answer cells (answers.py)."""
     global _active
-    _active = Quiz(normalize_quiz_id(name), log=log)
-    print(f"{_active.title}: {len(_active.questions)} questions, {sum(q.points for q in _active.questions.values())} points.")
+    _active = Quiz(normalize_quiz_id(name), mode=mode, log=log)
+    answers.watch(_active)
+    points = sum(q.points for q in _active.questions.values())
+    extra = " Exam mode: your answers are recorded, with no feedback." if _active.mode == "exam" else ""
+    print(f"{_active.title}: {len(_active.questions)} questions, {points} points.{extra}")
     return _active
 
 
 def active_quiz():
-    """The quiz loaded last in this kernel (the gradebook asks it for a final score)."""
+    """The quiz loaded last in this kernel."""
     return _active
 
 

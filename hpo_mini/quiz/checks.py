@@ -10,12 +10,17 @@ first failure with a message that names the input, what came back and what the r
 from __future__ import annotations
 
 import copy
+import inspect
 import math
+import types
 from numbers import Number
 
 import numpy as np
 
-__all__ = ["same", "unchanged", "show", "call_text", "compare_with_reference"]
+__all__ = ["same", "unchanged", "show", "call_text", "compare_with_reference", "library_functions_used",
+           "library_use_message"]
+
+LIBRARY = "hpo_mini"  # where the references live: an answer may not call its functions
 
 
 def same(got, expected, rel=1e-9, abs_=1e-12) -> bool:
@@ -108,3 +113,52 @@ def compare_with_reference(name, reference, cases, *, rel=1e-9, abs_=1e-12, post
         return True, "", len(cases)
 
     return checker
+
+
+def _names_in(code) -> set:
+    """Every global or attribute name a code object (and the functions nested in it) uses."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names_in(const)
+    return names
+
+
+def _in_library(obj) -> bool:
+    module = getattr(obj, "__module__", None) if not isinstance(obj, types.ModuleType) else obj.__name__
+    return isinstance(module, str) and module.split(".")[0] == LIBRARY
+
+
+def library_functions_used(fn) -> list[str]:
+    """The course library's functions that `fn` is or reaches: by a global name, as an attribute of an
+    imported hpo_mini module (followed through submodules), or as a default argument. Classes do not
+    count (an answer may test isinstance(dim, Categorical)); methods of its arguments do not either."""
+    if _in_library(fn):  # the answer is the library's function itself, under another name
+        return [f"{fn.__module__}.{getattr(fn, '__name__', '?')}"]
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return []
+    names = _names_in(code)
+    namespace = getattr(fn, "__globals__", {})
+    candidates = [namespace[n] for n in names if n in namespace] + list(getattr(fn, "__defaults__", None) or ())
+    found, seen = set(), set()
+    while candidates:
+        obj = candidates.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, types.ModuleType):
+            if _in_library(obj):
+                candidates += [getattr(obj, n) for n in names if hasattr(obj, n)]
+        elif (inspect.isfunction(obj) or inspect.isbuiltin(obj)) and _in_library(obj):
+            found.add(f"{obj.__module__}.{obj.__name__}")
+    return sorted(found)
+
+
+def library_use_message(fn) -> str:
+    """"" when `fn` calls none of the library's functions, else what to tell the learner."""
+    used = library_functions_used(fn)
+    if not used:
+        return ""
+    return (f"your function calls {', '.join(used)} from the course library, where the reference lives: "
+            "write the computation yourself")

@@ -27,25 +27,26 @@ from dataclasses import dataclass
 from numbers import Real
 
 from . import practice
-from .bank import quiz_modules
-from .kinds import is_placeholder
+from .practice import PASS_FRACTION
+from .bank import all_questions, find_question
+from .kinds import Explain
+from .question import is_placeholder
 from .mock import draw_questions
 from .session import _wrap, where_taught
 
 __all__ = ["WORDS_PER_MINUTE", "PASS_FRACTION", "drill_pool", "DrillResult", "SixtySecondDrill", "sixty_second_drill"]
 
 WORDS_PER_MINUTE = 150  # a steady speaking pace
-PASS_FRACTION = 0.75  # a drill counts as "correct" in the log when it covered three quarters of the rubric
 
 
 def _has_model_answer(q) -> bool:
-    return bool(getattr(q, "model_answer", "")) and len(getattr(q, "rubric", ())) > 0
+    return isinstance(q, Explain) and bool(q.model_answer) and len(q.rubric) > 0
 
 
 def drill_pool(topics=None, lessons=None) -> list:
     """Every bank question with a model answer and a rubric, optionally only those whose topics
     contain one of `topics` (substring, case-insensitive) or whose lesson is in `lessons` ("05", 5)."""
-    pool = [q for m in quiz_modules().values() for q in m.QUESTIONS if _has_model_answer(q)]
+    pool = [q for q in all_questions() if _has_model_answer(q)]
     if topics is not None:
         wanted = [topics.lower()] if isinstance(topics, str) else [t.lower() for t in topics]
         pool = [q for q in pool if any(w in t.lower() for w in wanted for t in q.topics)]
@@ -59,10 +60,8 @@ def drill_pool(topics=None, lessons=None) -> list:
 
 
 def _quiz_id_of(question) -> str:
-    for quiz_id, module in quiz_modules().items():
-        if any(q.id == question.id for q in module.QUESTIONS):
-            return quiz_id
-    return "custom"
+    bank, _ = find_question(question.id)
+    return bank.quiz_id if bank is not None else "custom"
 
 
 def _clock_text(seconds) -> str:
@@ -175,20 +174,12 @@ class SixtySecondDrill:
         """Record one mark (0 or 1) per rubric item in the practice log; print and return the result."""
         if self.notes is None:
             raise RuntimeError("answer first: drill.answer(notes) shows the model answer and the rubric to score against")
-        n = len(self.question.rubric)
-        if isinstance(marks, (str, bytes)) or not hasattr(marks, "__len__"):
-            raise TypeError(f"marks must be a list of {n} zeros and ones, one per rubric item, but got {marks!r}")
-        if len(marks) != n:
-            raise ValueError(f"the rubric has {n} items, so give {n} marks, but got {len(marks)}: {list(marks)!r}")
-        bad = [m for m in marks if not (isinstance(m, (bool, int)) and int(m) in (0, 1))]
-        if bad:
-            raise ValueError(f"each mark must be 0 or 1 (or False/True), but got {bad[0]!r}")
-        marks = tuple(int(m) for m in marks)
-        score = sum(marks) / n
+        marks = self.question.check_marks(marks)  # one 0/1 per rubric item (kinds.Explain)
+        score = sum(marks) / len(marks)
         result = DrillResult(self.question.id, marks, score, score >= PASS_FRACTION, float(self.elapsed),
                              len(self.notes.split()))
         if self.log:
-            extra = {"kind": "drill", "rubric": list(marks), "score": score, "correct": result.correct,
+            extra = {"source": "drill", "kind": "drill", "rubric": list(marks), "score": score, "correct": result.correct,
                      "seconds": round(result.seconds, 1), "words": result.words}
             practice.record(self.quiz_id, self.question, "drill", extra=extra, path=self.log_path)
         self.result = result

@@ -1,56 +1,56 @@
-"""Grade a folder of submitted quiz notebooks.
+"""Grade a folder of submitted quiz notebooks with the instructor's keys.
 
-    python -m hpo_mini.quiz.gradebook SUBMISSIONS_DIR --out grades.csv [--timeout 120] [--cell-timeout 30]
+    python -m hpo_mini.quiz.gradebook SUBMISSIONS_DIR --out grades [--jobs 2] [--marks marking.csv]
+    make grade DIR=path/to/submissions [OUT=grades] [JOBS=2]
 
 Layout: SUBMISSIONS_DIR/<student>/<anything>.ipynb (one folder per student, any other files in the
-folder are copied along), or SUBMISSIONS_DIR/<student>.ipynb. Hidden files are skipped.
+folder are copied along), or SUBMISSIONS_DIR/<student>.ipynb. Hidden files are skipped. Exam notebooks
+(from the handout) and self-check notebooks are graded the same way.
 
-Each notebook runs in its own fresh Jupyter kernel (nbclient), never in this process, with the
-practice log off, from a scratch copy of its folder (the kernel's working directory), so relative
-writes land in the copy. A cell that runs longer than --cell-timeout is interrupted and grading
-goes on; a notebook that uses up --timeout in total is stopped. Cells that raise are recorded and the
-rest still run. After the last cell, the grader adds one cell that asks the quiz loaded in that
-kernel for its score; the score is read from the output with mime type
-application/vnd.hpo-mini.score+json.
+How a submission is graded: it runs in its own fresh Jupyter kernel (nbclient), never in this process,
+with the practice log off, from a scratch copy of its folder, with a time limit per cell
+(--cell-timeout: the cell is interrupted and grading goes on) and per notebook (--timeout). The kernel
+only computes the values the answer cells bind: the gradebook appends one cell that prints them as
+data, and grades them itself with the keys of this install (regrade.py): a score, state or verdict
+computed in the student's kernel is never read, so forging one changes nothing. Code answers are
+graded from their cell's text, in a child process of the gradebook. Explain answers are marked by the
+instructor in OUT/marking.csv (one `marks` cell per answer, e.g. "1 0 1 1"); run the gradebook again
+and the points follow the marks. Until then they are "awaiting marking": no points, and left out of
+the class means.
+
+What it writes in OUT (gradebook_reports.py): grades_wide.csv (a row per submission, a column per
+question, total and percent), grades_long.csv (a row per submission and question), question_stats.csv
+(mean, share blank, share correct, discrimination), feedback/<student>.md, marking.csv and summary.txt.
 
 What is and is not enforced: the OS does not stop a submission from writing outside its folder.
 Relative writes that climb out of the scratch folder (../x) are detected and reported; writes into
 SUBMISSIONS_DIR are detected (before/after listing); absolute writes elsewhere are neither prevented
-nor detected. The score is computed inside the student's kernel, so a student who writes code to
-fake it can: this is a workshop tool, not an exam proctor.
-
-The CSV has one row per student and question (row_type "question"), one per submission
-("total": its points, or status "error" and what went wrong), and a class summary: the mean points
-per question ("class_question") and the topics ranked from hardest ("class_topic").
+nor detected. Code answers run the student's code (in a child process with a time limit), so a function
+written to attack the checker could fake its own result; the gradebook refuses answers that call the
+course library, which holds the references.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import logging
+import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .session import SCORE_MIME
+from .answers import ANSWERS_MIME, extraction_source
+from .bank import all_quizzes, get_bank
+from .regrade import grade_submission_answers
 
-__all__ = ["Submission", "find_submissions", "grade_notebook", "grade_folder", "write_csv", "main"]
-
-FIELDS = ["row_type", "student", "file", "quiz", "question", "kind", "difficulty", "topics", "points", "max", "status", "detail"]
-
-FINAL_CELL = (
-    "# added by the gradebook: the score of the quiz loaded in this kernel\n"
-    "from hpo_mini.quiz import active_quiz as _gradebook_active_quiz\n"
-    "if _gradebook_active_quiz() is not None:\n"
-    "    _gradebook_active_quiz().score()"
-)
+__all__ = ["Submission", "Result", "find_submissions", "grade_notebook", "grade_folder", "main"]
 
 
 @dataclass
@@ -63,16 +63,25 @@ class Submission:
 @dataclass
 class Result:
     submission: Submission
-    score: dict | None = None
+    quiz: str = ""
+    rows: list = field(default_factory=list)  # regrade.Graded, one per question
     problems: list = field(default_factory=list)  # what went wrong, in order
-    fatal: bool = False  # no score could be read
+    fatal: bool = False  # nothing could be graded
     seconds: float = 0.0
 
     @property
     def status(self) -> str:
-        if self.fatal or self.score is None:
+        if self.fatal:
             return "error"
         return "graded with problems" if self.problems else "graded"
+
+    @property
+    def total(self) -> float:
+        return round(sum(r.points or 0 for r in self.rows), 2)
+
+    @property
+    def max(self) -> int:
+        return sum(r.max for r in self.rows)
 
 
 class _BudgetExhausted(Exception):
@@ -89,10 +98,7 @@ def find_submissions(root) -> list[Submission]:
             continue
         if entry.is_dir():
             notebooks = sorted(p for p in entry.rglob("*.ipynb") if not any(part.startswith(".") for part in p.relative_to(entry).parts))
-            if notebooks:
-                out += [Submission(entry.name, nb, entry) for nb in notebooks]
-            else:
-                out.append(Submission(entry.name, entry, entry))
+            out += [Submission(entry.name, nb, entry) for nb in notebooks] or [Submission(entry.name, entry, entry)]
         else:
             out.append(Submission(entry.stem, entry, None))
     return out
@@ -114,46 +120,113 @@ def _read_notebook(sub: Submission, result: Result):
 
     path = sub.path
     if path.is_dir():
-        result.problems.append("no .ipynb file in the student's folder")
-        return None
+        return result.problems.append("no .ipynb file in the student's folder")
     if path.suffix != ".ipynb":
-        result.problems.append(f"not a notebook: {path.name} (a .ipynb file is expected)")
-        return None
+        return result.problems.append(f"not a notebook: {path.name} (a .ipynb file is expected)")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(f"cannot read {path.name}: {exc}")
-        return None
+        return result.problems.append(f"cannot read {path.name}: {exc}")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         hint = "" if text.rstrip().endswith("}") else " (the file looks truncated)"
-        result.problems.append(f"not a valid notebook: its JSON is broken at line {exc.lineno}{hint}")
-        return None
+        return result.problems.append(f"not a valid notebook: its JSON is broken at line {exc.lineno}{hint}")
     if not isinstance(data, dict) or "cells" not in data:
-        result.problems.append("not a valid notebook: the JSON has no 'cells'")
-        return None
+        return result.problems.append("not a valid notebook: the JSON has no 'cells'")
     try:
         nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)
     except Exception as exc:  # nbformat raises several types for bad structure
-        result.problems.append(f"not a valid notebook: {str(exc).splitlines()[0][:200]}")
-        return None
+        return result.problems.append(f"not a valid notebook: {str(exc).splitlines()[0][:200]}")
     return nb
 
 
-def grade_notebook(sub: Submission, timeout=120.0, cell_timeout=30.0, kernel_name="python3") -> Result:
-    """Run one submission in a fresh kernel from a scratch copy and read its score."""
-    import nbformat
+def _quiz_of(nb) -> str | None:
+    """The quiz a notebook is: its metadata, else the quiz its first load_quiz call names."""
+    named = nb.metadata.get("hpo_mini", {}).get("quiz")
+    if named in all_quizzes():
+        return named
+    for cell in nb.cells:
+        match = re.search(r"load_quiz\(\s*['\"]([^'\"]+)['\"]", cell.source) if cell.cell_type == "code" else None
+        if match:
+            try:
+                return get_bank(match.group(1)).quiz_id
+            except ValueError:
+                return None
+    return None
+
+
+def _started(nb) -> bool:
+    return any(cell.get("execution_count") is not None or cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
+
+
+def _run(nb, nb_dir, result, timeout, cell_timeout, kernel_name, start, attempts=3) -> None:
+    """Execute in a fresh kernel; record what stopped it. A kernel that fails to start (two kernels
+    racing for a port when --jobs > 1) is started again, up to `attempts` times."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    deadline = start + timeout
+
+    def timeout_func(cell):
+        remaining = deadline - time.monotonic()
+        if remaining < 1:
+            raise _BudgetExhausted()
+        return max(1, int(min(cell_timeout, remaining)))
+
+    quiet = logging.getLogger("hpo_mini.quiz.gradebook.nbclient")
+    quiet.setLevel(logging.CRITICAL)
+    for attempt in range(1, attempts + 1):
+        client = NotebookClient(nb, kernel_name=kernel_name, timeout_func=timeout_func, interrupt_on_timeout=True,
+                                allow_errors=True, record_timing=False, resources={"metadata": {"path": str(nb_dir)}},
+                                log=quiet)
+        try:
+            client.execute(env=dict(os.environ, HPO_MINI_PRACTICE_LOG="off"))
+            return
+        except _BudgetExhausted:
+            result.problems.append(f"stopped: the notebook used up its {timeout:g} s budget")
+        except CellTimeoutError:
+            result.problems.append(f"stopped: a cell did not finish and could not be interrupted within {cell_timeout:g} s")
+        except DeadKernelError:
+            result.problems.append("the kernel died (the notebook exited Python or ran out of memory)")
+        except Exception as exc:  # the kernel failed to start, etc.
+            if not _started(nb) and attempt < attempts:
+                continue
+            result.problems.append(f"could not run the notebook: {type(exc).__name__}: {exc}")
+        return
+
+
+def _cell_problems(nb, result, cell_timeout) -> None:
+    for index, cell in enumerate(nb.cells[:-1], 1):
+        cid = str(cell.get("id", ""))
+        where = f"cell {index}" + (f" ({cid})" if cid.endswith(("-answer", "-check")) else "")
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                if out.get("ename") == "KeyboardInterrupt":
+                    result.problems.append(f"{where} was interrupted after {cell_timeout:g} s (an endless loop?)")
+                else:
+                    result.problems.append(f"{where} raised {out.get('ename')}: {str(out.get('evalue'))[:120]}")
+
+
+def grade_notebook(sub: Submission, marks=None, timeout=120.0, cell_timeout=30.0, kernel_name="python3") -> Result:
+    """Run one submission in a fresh kernel from a scratch copy, and grade its answers here.
+    `marks`: (student, question id) -> rubric marks, from the marking sheet."""
+    import nbformat
 
     start = time.monotonic()
     result = Result(sub)
     nb = _read_notebook(sub, result)
-    if nb is None:
-        result.fatal = True
+    quiz = _quiz_of(nb) if nb is not None else None
+    if nb is not None and quiz is None:
+        result.problems.append("not a quiz of this course: no quiz in its metadata and no load_quiz(...) cell")
+    if quiz is None:
+        result.fatal, result.seconds = True, time.monotonic() - start
         return result
+    result.quiz = quiz
+    bank = get_bank(quiz)
+    if not bank.keyed:
+        raise SystemExit("this install has no answer keys (an exam handout?): run the gradebook from the course repository")
 
     scratch = Path(tempfile.mkdtemp(prefix="hpo-grade-"))
     try:
@@ -167,84 +240,32 @@ def grade_notebook(sub: Submission, timeout=120.0, cell_timeout=30.0, kernel_nam
             nb_dir = workdir
         before = _listing(scratch)
         originals = _listing(sub.folder) if sub.folder is not None else None
-
         for cell in nb.cells:
             if cell.cell_type == "code":
-                cell.outputs = []
-                cell.execution_count = None
-        final = nbformat.v4.new_code_cell(FINAL_CELL)
-        final.id = "gradebook-score"
+                cell.outputs, cell.execution_count = [], None
+        final = nbformat.v4.new_code_cell(extraction_source({q.id: q.answer_name for q in bank.questions if q.kind != "code"}))
+        final.id = "gradebook-answers"
         nb.cells.append(final)
 
-        deadline = start + timeout
-
-        def timeout_func(cell):
-            remaining = deadline - time.monotonic()
-            if remaining < 1:
-                raise _BudgetExhausted()
-            return max(1, int(min(cell_timeout, remaining)))
-
-        env = dict(os.environ, HPO_MINI_PRACTICE_LOG="off")
-        quiet = logging.getLogger("hpo_mini.quiz.gradebook.nbclient")
-        quiet.setLevel(logging.CRITICAL)
-        client = NotebookClient(
-            nb,
-            kernel_name=kernel_name,
-            timeout_func=timeout_func,
-            interrupt_on_timeout=True,
-            allow_errors=True,
-            record_timing=False,
-            resources={"metadata": {"path": str(nb_dir)}},
-            log=quiet,
-        )
-        try:
-            client.execute(env=env)
-        except _BudgetExhausted:
-            result.problems.append(f"stopped: the notebook used up its {timeout:g} s budget")
-        except CellTimeoutError:
-            result.problems.append(f"stopped: a cell did not finish and could not be interrupted within {cell_timeout:g} s")
-        except DeadKernelError:
-            result.problems.append("the kernel died (the notebook exited Python or ran out of memory)")
-        except Exception as exc:  # kernel failed to start, etc.
-            result.problems.append(f"could not run the notebook: {type(exc).__name__}: {exc}")
-
-        for index, cell in enumerate(nb.cells[:-1], 1):
-            cid = str(cell.get("id", ""))
-            where = f"cell {index}" + (f" ({cid})" if cid.endswith(("-answer", "-check")) else "")
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    if out.get("ename") == "KeyboardInterrupt":
-                        result.problems.append(f"{where} was interrupted after {cell_timeout:g} s (an endless loop?)")
-                    else:
-                        result.problems.append(f"{where} raised {out.get('ename')}: {str(out.get('evalue'))[:120]}")
-        scores = [
-            out["data"][SCORE_MIME]
-            for cell in nb.cells
-            for out in cell.get("outputs", [])
-            if out.get("output_type") in ("display_data", "execute_result") and SCORE_MIME in out.get("data", {})
-        ]
-        if scores:
-            score = scores[-1]
-            result.score = json.loads(score) if isinstance(score, str) else score
-            expected = nb.metadata.get("hpo_mini", {}).get("quiz")
-            if expected and result.score.get("quiz") != expected:
-                result.problems.append(f"the notebook is quiz {expected} but loaded quiz {result.score.get('quiz')}")
-        else:
+        _run(nb, nb_dir, result, timeout, cell_timeout, kernel_name, start)
+        _cell_problems(nb, result, cell_timeout)
+        printed = [out["data"][ANSWERS_MIME] for out in final.get("outputs", [])
+                   if out.get("output_type") == "display_data" and ANSWERS_MIME in out.get("data", {})]
+        if not printed:
             result.fatal = True
-            result.problems.append("no score: the notebook never loaded a quiz (the load_quiz cell is missing or failed)")
+            result.problems.append("no answers could be read: the notebook did not run to its end")
+        else:
+            extracted = printed[-1] if isinstance(printed[-1], dict) else json.loads(printed[-1])
+            mine = {qid: m for (student, qid), m in (marks or {}).items() if student == sub.student}
+            result.rows = grade_submission_answers(nb, bank, extracted, mine, cwd=nb_dir)
 
         after = _listing(scratch)
         inside = f"work/{sub.student}"
-        escaped = sorted(
-            p for p in after
-            if p not in before and not (p == inside or p.startswith(inside + "/")) and p not in ("work",)
-        )
+        escaped = sorted(p for p in after if p not in before and p != "work" and not (p == inside or p.startswith(inside + "/")))
         if escaped:
             shown = ", ".join(os.path.relpath(scratch / p, nb_dir) for p in escaped[:3])
-            result.problems.append(
-                f"wrote outside its folder ({shown}); it ran in a scratch copy, so nothing outside was touched "
-                "by relative paths (absolute paths are not prevented)"
-            )
+            result.problems.append(f"wrote outside its folder ({shown}); it ran in a scratch copy, so nothing outside was "
+                                   "touched by relative paths (absolute paths are not prevented)")
         if originals is not None and _listing(sub.folder) != originals:
             result.problems.append("changed files in the submissions folder itself")
     finally:
@@ -253,86 +274,58 @@ def grade_notebook(sub: Submission, timeout=120.0, cell_timeout=30.0, kernel_nam
     return result
 
 
-def rows_for(result: Result, root: Path) -> list[dict]:
-    sub = result.submission
-    base = {"student": sub.student, "file": sub.path.relative_to(root).as_posix() if sub.path.is_relative_to(root) else str(sub.path)}
-    detail = "; ".join(result.problems)
-    if result.score is None:
-        return [dict(base, row_type="total", quiz="", question="", kind="", difficulty="", topics="",
-                     points="", max="", status="error", detail=detail)]
-    score = result.score
-    rows = [
-        dict(base, row_type="question", quiz=score["quiz"], question=q["id"], kind=q["kind"], difficulty=q["difficulty"],
-             topics="; ".join(q["topics"]), points=q["points"], max=q["max"], status=q["status"], detail="")
-        for q in score["questions"]
-    ]
-    rows.append(dict(base, row_type="total", quiz=score["quiz"], question="", kind="", difficulty="", topics="",
-                     points=score["total"], max=score["max"], status=result.status, detail=detail))
-    return rows
+def _progress_line(result) -> str:
+    got = f"{result.total:g}/{result.max}" if not result.fatal else "-"
+    return (f"{result.submission.student:<20} {got:>9}  {result.status:<20} {result.seconds:5.1f} s  "
+            f"{'; '.join(result.problems)}")
 
 
-def class_summary(results) -> list[dict]:
-    per_question = defaultdict(list)  # (quiz, id) -> [(points, max, question)]
-    per_topic = defaultdict(lambda: [0.0, 0.0])
-    for r in results:
-        if r.score is None:
-            continue
-        for q in r.score["questions"]:
-            per_question[(r.score["quiz"], q["id"])].append((q["points"], q["max"], q))
-            for t in q["topics"]:
-                per_topic[(r.score["quiz"], t)][0] += q["points"]
-                per_topic[(r.score["quiz"], t)][1] += q["max"]
-    rows = []
-    for (quiz, qid), entries in per_question.items():
-        q = entries[0][2]
-        full = sum(p == m for p, m, _ in entries)
-        rows.append(dict(row_type="class_question", student="", file="", quiz=quiz, question=qid, kind=q["kind"],
-                         difficulty=q["difficulty"], topics="; ".join(q["topics"]),
-                         points=round(sum(p for p, _, _ in entries) / len(entries), 3), max=q["max"],
-                         status="", detail=f"{full} of {len(entries)} earned full points"))
-    ranked = sorted(per_topic.items(), key=lambda kv: (kv[1][0] / kv[1][1] if kv[1][1] else 1.0, kv[0]))
-    for rank, ((quiz, topic), (got, possible)) in enumerate(ranked, 1):
-        rows.append(dict(row_type="class_topic", student="", file="", quiz=quiz, question="", kind="", difficulty="",
-                         topics=topic, points=round(got / possible, 3) if possible else "", max=1, status="",
-                         detail=f"rank {rank} of {len(ranked)} (1 = hardest): fraction of points earned"))
-    return rows
-
-
-def grade_folder(root, timeout=120.0, cell_timeout=30.0, kernel_name="python3", progress=print):
-    root = Path(root)
-    results = []
-    for sub in find_submissions(root):
-        result = grade_notebook(sub, timeout=timeout, cell_timeout=cell_timeout, kernel_name=kernel_name)
-        results.append(result)
-        if progress:
-            got = f"{result.score['total']}/{result.score['max']}" if result.score else "-"
-            progress(f"{sub.student:<20} {got:>7}  {result.status:<20} {result.seconds:5.1f} s  {'; '.join(result.problems)}")
-    rows = [row for r in results for row in rows_for(r, root)] + class_summary(results)
-    return results, rows
-
-
-def write_csv(rows, out) -> None:
-    with open(out, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
+def grade_folder(root, marks=None, jobs=1, timeout=120.0, cell_timeout=30.0, kernel_name="python3", progress=print):
+    """Grade every submission in `root`, `jobs` at a time (each in its own process and kernel);
+    return the results in submission order."""
+    subs = find_submissions(root)
+    args = dict(marks=marks or {}, timeout=timeout, cell_timeout=cell_timeout, kernel_name=kernel_name)
+    if jobs <= 1:
+        results = []
+        for sub in subs:
+            results.append(grade_notebook(sub, **args))
+            if progress:
+                progress(_progress_line(results[-1]))
+        return results
+    done = {}
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(grade_notebook, sub, **args): i for i, sub in enumerate(subs)}
+        for future in as_completed(futures):
+            done[futures[future]] = future.result()
+            if progress:
+                progress(_progress_line(done[futures[future]]))
+    return [done[i] for i in range(len(subs))]
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name if __spec__ else __name__}", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from . import gradebook_reports as reports
+
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name if __spec__ else __name__}", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("submissions", help="the folder of submissions")
-    parser.add_argument("--out", default="grades.csv", help="the CSV to write (default: grades.csv)")
+    parser.add_argument("--out", default="grades", help="the folder to write the grades to (default: grades)")
+    parser.add_argument("--marks", help="the marking sheet with the explain answers' marks (default: OUT/marking.csv if it exists)")
+    parser.add_argument("--jobs", type=int, default=1, help="submissions graded at once, each in its own kernel (default 1)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per notebook in total (default 120)")
     parser.add_argument("--cell-timeout", type=float, default=30.0, help="seconds per cell before it is interrupted (default 30)")
     parser.add_argument("--kernel", default="python3", help="the Jupyter kernel to run submissions in")
     args = parser.parse_args(argv)
-    results, rows = grade_folder(args.submissions, args.timeout, args.cell_timeout, args.kernel)
-    write_csv(rows, args.out)
-    graded = sum(r.score is not None for r in results)
-    print(f"graded {graded} of {len(results)} submissions; wrote {args.out}")
-    hardest = [r for r in rows if r["row_type"] == "class_topic"][:3]
-    if hardest:
-        print("hardest topics: " + ", ".join(f"{r['topics']} ({r['points']:.0%})" for r in hardest))
+    if args.jobs < 1:
+        parser.error(f"--jobs must be >= 1, but got {args.jobs}")
+    out = Path(args.out)
+    marks_path = Path(args.marks) if args.marks else out / reports.MARKING_SHEET
+    marks = reports.read_marks(marks_path)
+    start = time.monotonic()
+    results = grade_folder(args.submissions, marks, args.jobs, args.timeout, args.cell_timeout, args.kernel)
+    seconds = time.monotonic() - start
+    written = reports.write_all(results, out, Path(args.submissions), marks_path=marks_path, seconds=seconds, jobs=args.jobs)
+    print((out / reports.SUMMARY).read_text(encoding="utf-8"))
+    print(f"wrote {', '.join(str(p) for p in written)}")
     return 0
 
 

@@ -1,143 +1,47 @@
-"""The five kinds of question, each turning a learner's answer into a `Verdict`.
+"""The five kinds of question: how an answer is read, graded and shown.
 
-    SingleChoice    answer = "b"                 one letter
-    MultipleChoice  answer = {"a", "c"}          a set (or list, or "a,c") of letters
-    Numeric         answer = 0.95                a number, checked with a tolerance (or exactly)
-    CodeExercise    def f(...): ...              a function, checked against a reference on many inputs
-    Explain         answer = "free text"         self-assessed against a model answer and a rubric
+    SingleChoice    answer_x = "b"                one letter
+    MultipleChoice  answer_x = {"a", "c"}         a set (or list, or "a,c") of letters
+    Numeric         answer_x = 0.95               a number: exact (a whole number) or within a tolerance
+    CodeExercise    def f(...): ...               a function, checked against a reference on many inputs
+    Explain         answer_x = "free text"        marked against a rubric (by the learner or the instructor)
 
-A verdict's status is one of "correct", "wrong", "unanswered" (the `...` placeholder), "invalid" (a
-wrong type: not counted as an attempt) or "done" (an explain answer was written). The messages are
-deterministic: the same answer always gives the same text.
+Each question binds an answer name of its own (`answer_<id tail>`, or the exercise's function name),
+so one question's check never reads another's answer. Grading is two steps: `parse(answer)` turns
+what the learner wrote into a canonical value or a verdict "unanswered" (the `...` placeholder) or
+"invalid" (a wrong type: never counted as an attempt); `grade(value)` compares it with the key.
+A question without a key (the exam handout has none) grades every answer "recorded". An explain
+answer is "written" and earns points only when its rubric is marked (`points_for(marks)`).
+The messages are deterministic: the same answer always gives the same text.
 """
 
 from __future__ import annotations
 
-import dis
+import inspect
 import math
-import re
 from dataclasses import dataclass
 from numbers import Integral, Real
 from string import ascii_lowercase
 
-from .sandbox import DEFAULT_TIME_LIMIT, run_with_time_limit
+from . import hints
+from .checks import library_use_message
+from .question import Question, Verdict, code_signature, describe
+from .sandbox import DEFAULT_TIME_LIMIT, run_source_with_time_limit, run_with_time_limit
 from .sealing import canonical_letters, hash_answer, unseal
 
-__all__ = [
-    "Verdict",
-    "Question",
-    "SingleChoice",
-    "MultipleChoice",
-    "Numeric",
-    "CodeExercise",
-    "Explain",
-    "DIFFICULTIES",
-    "is_placeholder",
-]
-
-DIFFICULTIES = {"E": "easy", "M": "medium", "H": "hard"}
-
-
-@dataclass
-class Verdict:
-    status: str  # correct | wrong | unanswered | invalid | done
-    detail: str = ""  # for wrong code: which input failed; for invalid: what was expected
-
-
-_IGNORED_OPS = {"RESUME", "NOP", "CACHE", "EXTENDED_ARG"}
-
-
-def _returns_none_only(code) -> bool:
-    """Is the function body `...`, `pass` or a docstring: nothing but `return None`?"""
-    ops = [i for i in dis.get_instructions(code) if i.opname not in _IGNORED_OPS]
-    if len(ops) == 1:  # Python 3.12+: RETURN_CONST None
-        return ops[0].opname == "RETURN_CONST" and ops[0].argval is None
-    return (
-        len(ops) == 2
-        and ops[0].opname == "LOAD_CONST"
-        and ops[0].argval is None
-        and ops[1].opname == "RETURN_VALUE"
-    )
-
-
-def is_placeholder(answer) -> bool:
-    """`...`, an empty string, or a function whose body is only `...` (or a docstring, or `pass`)."""
-    if answer is Ellipsis:
-        return True
-    if isinstance(answer, str) and answer.strip() in ("", "..."):
-        return True
-    code = getattr(answer, "__code__", None)
-    return code is not None and _returns_none_only(code)
-
-
-def _describe(answer) -> str:
-    if callable(answer):
-        return f"a function ({getattr(answer, '__name__', type(answer).__name__)})"
-    text = re.sub(r" at 0x[0-9a-fA-F]+", "", repr(answer))  # no memory addresses: feedback stays deterministic
-    if len(text) > 40:
-        text = text[:37] + "..."
-    return f"a {type(answer).__name__} ({text})"
-
-
-@dataclass
-class Question:
-    """What every question has. `lesson` is the two-digit lesson number, `section` the title of the
-    section that teaches it; `hint` points there and never at the answer."""
-
-    id: str
-    prompt: str
-    points: int
-    difficulty: str
-    topics: tuple
-    lesson: str
-    section: str
-    hint: str
-    explanation: str
-    max_attempts: int = 3
-
-    kind = "question"
-    answer_name = "answer"
-
-    def __post_init__(self):
-        if self.difficulty not in DIFFICULTIES:
-            raise ValueError(f"{self.id}: difficulty must be one of {sorted(DIFFICULTIES)}, but got {self.difficulty!r}")
-        if not self.topics:
-            raise ValueError(f"{self.id}: tag the question with at least one topic")
-        self.topics = tuple(self.topics)
-
-    def evaluate(self, answer) -> Verdict:
-        if is_placeholder(answer):
-            return Verdict("unanswered")
-        return self._evaluate(answer)
-
-    def _evaluate(self, answer) -> Verdict:
-        raise NotImplementedError
-
-    # How the question reads in a notebook (markdown) and in a terminal or mock interview (text).
-    def header(self) -> str:
-        return f"{self.kind}, {self.points} point{'s' if self.points != 1 else ''}, [{self.difficulty}]"
-
-    def body_markdown(self) -> str:
-        return self.prompt
-
-    def answer_template(self) -> str:
-        return "answer = ..."
-
-    def check_call(self, quiz_var="quiz") -> str:
-        return f'{quiz_var}.check("{self.id}", {self.answer_name})'
+__all__ = ["SingleChoice", "MultipleChoice", "Numeric", "CodeExercise", "Explain", "KINDS"]
 
 
 @dataclass
 class _Choice(Question):
     options: tuple = ()
-    key: str = ""  # 'sha256:...' of the canonical letters
 
     def __post_init__(self):
         super().__post_init__()
         if not 2 <= len(self.options) <= 8:
-            raise ValueError(f"{self.id}: a choice question needs 2 to 8 options")
-        if not self.key.startswith("sha256:"):
-            raise ValueError(f"{self.id}: the key must be a salted hash, made with `python -m hpo_mini.quiz.sealing hash`")
+            raise ValueError(f"{self.id}: a choice question needs 2 to 8 options, but has {len(self.options)}")
+        if self.key is not None and not self.key.startswith("sha256:"):
+            raise ValueError(f"{self.id}: a choice key must be a salted hash 'sha256:...', but got {self.key[:12]!r}")
         self.options = tuple(self.options)
 
     @property
@@ -145,145 +49,215 @@ class _Choice(Question):
         return ascii_lowercase[: len(self.options)]
 
     def body_markdown(self) -> str:
-        lines = [self.prompt, ""]
-        lines += [f"- **{letter}**. {text}" for letter, text in zip(self.letters, self.options)]
-        return "\n".join(lines)
+        return "\n".join([self.prompt, ""] + [f"- **{letter}**. {text}" for letter, text in zip(self.letters, self.options)])
 
-    def _letter_error(self, bad) -> Verdict:
-        return Verdict("invalid", f"{bad!r} is not an option: choose from {', '.join(self.letters)}")
+    def _letter_error(self, bad):
+        return None, Verdict("invalid", f"{bad!r} is not an option: choose from {', '.join(self.letters)}")
+
+    def _matches(self, letters) -> bool:
+        return hash_answer(self.id, canonical_letters(letters)) == self.key
 
 
 @dataclass
 class SingleChoice(_Choice):
     kind = "single choice"
 
-    def _evaluate(self, answer):
+    def _parse(self, answer):
+        example = f'{self.answer_name} = "{self.letters[0]}"'
         if not isinstance(answer, str):
-            return Verdict(
-                "invalid",
-                f'this question takes one letter, e.g. answer = "{self.letters[0]}", but you gave {_describe(answer)}',
-            )
+            return None, Verdict("invalid", f"this question takes one letter, e.g. {example}, but you gave {describe(answer)}")
         letter = answer.strip().lower()
         if len(letter) != 1:
-            return Verdict("invalid", f'this question takes one letter, e.g. answer = "{self.letters[0]}", but you gave {answer!r}')
+            return None, Verdict("invalid", f"this question takes one letter, e.g. {example}, but you gave {answer!r}")
         if letter not in self.letters:
             return self._letter_error(letter)
-        return Verdict("correct" if hash_answer(self.id, letter) == self.key else "wrong")
+        return letter, None
+
+    def _grade(self, value):
+        return Verdict("correct" if self._matches(value) else "wrong")
 
     def answer_template(self):
-        return 'answer = ...  # one letter, e.g. "a"'
+        return f'{self.answer_name} = ...  # one letter, e.g. "a"'
 
 
 @dataclass
 class MultipleChoice(_Choice):
     kind = "multiple choice"
 
-    def _evaluate(self, answer):
+    def _parse(self, answer):
         if isinstance(answer, str):
             letters = canonical_letters(answer).split(",") if answer.strip() else []
         elif isinstance(answer, (set, frozenset, list, tuple)) and all(isinstance(x, str) for x in answer):
             letters = [x.strip().lower() for x in answer]
         else:
-            return Verdict(
-                "invalid",
-                f'this question takes a set of letters, e.g. answer = {{"a", "c"}}, but you gave {_describe(answer)}',
-            )
+            return None, Verdict("invalid", f'this question takes a set of letters, e.g. {self.answer_name} = {{"a", "c"}}, '
+                                            f"but you gave {describe(answer)}")
         if not letters:
-            return Verdict("invalid", 'choose at least one letter, e.g. answer = {"a", "c"}')
+            return None, Verdict("invalid", f'choose at least one letter, e.g. {self.answer_name} = {{"a", "c"}}')
         for letter in letters:
             if letter not in self.letters:
                 return self._letter_error(letter)
-        return Verdict("correct" if hash_answer(self.id, canonical_letters(letters)) == self.key else "wrong")
+        return canonical_letters(letters), None
+
+    def _grade(self, value):
+        chosen = set(value.split(","))
+        if self._matches(chosen):
+            return Verdict("correct")
+        return Verdict("wrong", hint=hints.letters_hint(chosen, self.letters, self._matches))
+
+    def show(self, value):
+        return "{" + ", ".join(f'"{x}"' for x in value.split(",")) + "}"
 
     def answer_template(self):
-        return 'answer = ...  # a set of letters, e.g. {"a", "c"}'
+        return f'{self.answer_name} = ...  # a set of letters, e.g. {{"a", "c"}}'
 
 
 @dataclass
 class Numeric(Question):
-    """A number. key 'sha256:...' -> an exact integer; key 'obf:...' -> a float within
-    max(abs_tol, rel_tol * |reference|)."""
+    """A number: `exact` -> a whole number (key: a salted hash); otherwise accepted within
+    max(abs_tol, rel_tol * |key|) (key: sealed), and the question states the precision it asks for:
+    `digits` significant digits or `decimals` decimal places."""
 
-    key: str = ""
+    exact: bool = False
     rel_tol: float = 0.0
     abs_tol: float = 0.0
+    digits: int | None = None
+    decimals: int | None = None
     example: str = "0.5"
 
     kind = "numeric"
 
     def __post_init__(self):
         super().__post_init__()
-        if self.key.startswith("obf:"):
+        if self.exact:
+            if self.rel_tol or self.abs_tol or self.digits or self.decimals:
+                raise ValueError(f"{self.id}: an exact (whole-number) question takes no tolerance or precision")
+        else:
             if self.rel_tol <= 0 and self.abs_tol <= 0:
-                raise ValueError(f"{self.id}: a sealed numeric answer needs rel_tol or abs_tol > 0")
-        elif not self.key.startswith("sha256:"):
-            raise ValueError(f"{self.id}: the key must be 'sha256:...' (exact integer) or 'obf:...' (with a tolerance)")
+                raise ValueError(f"{self.id}: a numeric answer needs rel_tol or abs_tol > 0 (or exact = true)")
+            if (self.digits is None) == (self.decimals is None):
+                raise ValueError(f"{self.id}: state the precision asked for: digits (significant) or decimals, one of them")
+        if self.key is not None and not self.key.startswith("sha256:" if self.exact else "obf:"):
+            raise ValueError(f"{self.id}: the key must be 'sha256:...' for an exact question, 'obf:...' otherwise")
 
-    @property
-    def exact(self) -> bool:
-        return self.key.startswith("sha256:")
+    def tolerance(self, key: float) -> float:
+        return max(self.abs_tol, self.rel_tol * abs(key))
 
-    def _evaluate(self, answer):
+    def precision_text(self) -> str:
+        if self.exact:
+            return "a whole number"
+        if self.digits is not None:
+            return f"{self.digits} significant digit{'s' if self.digits != 1 else ''}"
+        return f"{self.decimals} decimal place{'s' if self.decimals != 1 else ''}"
+
+    def tolerance_text(self) -> str:
+        rel = f"{self.rel_tol * 100:g}%"
+        if self.rel_tol and self.abs_tol:
+            return f"±max({self.abs_tol:g}, {rel})"
+        return f"±{rel}" if self.rel_tol else f"±{self.abs_tol:g}"
+
+    def kind_text(self):
+        if self.exact:
+            return "numeric: a whole number"
+        return f"numeric: give {self.precision_text()} (accepted within {self.tolerance_text()} of the exact value)"
+
+    def _parse(self, answer):
         if hasattr(answer, "item") and getattr(answer, "shape", None) == ():
             answer = answer.item()  # numpy scalars
         if isinstance(answer, bool) or not isinstance(answer, Real):
             extra = " (remove the quotes)" if isinstance(answer, str) else ""
-            return Verdict("invalid", f"this question takes a number, e.g. answer = {self.example}, but you gave {_describe(answer)}{extra}")
+            return None, Verdict("invalid", f"this question takes a number, e.g. {self.answer_name} = {self.example}, "
+                                            f"but you gave {describe(answer)}{extra}")
         if not math.isfinite(answer):
-            return Verdict("invalid", f"this question takes a finite number, but you gave {answer!r}")
+            return None, Verdict("invalid", f"this question takes a finite number, but you gave {answer!r}")
         if self.exact:
-            if isinstance(answer, Integral) or float(answer).is_integer():
-                ok = hash_answer(self.id, str(int(answer))) == self.key
-            else:
-                return Verdict("invalid", f"this question takes a whole number, but you gave {answer!r}")
-        else:
-            reference = unseal(self.id, self.key)
-            ok = abs(float(answer) - reference) <= max(self.abs_tol, self.rel_tol * abs(reference))
-        return Verdict("correct" if ok else "wrong")
+            if not (isinstance(answer, Integral) or float(answer).is_integer()):
+                return None, Verdict("invalid", f"this question takes a whole number, but you gave {answer!r}")
+            return int(answer), None
+        return float(answer), None
 
-    def header(self):
+    def _grade(self, value):
         if self.exact:
-            return super().header().replace("numeric", "numeric, a whole number")
-        if self.rel_tol:
-            return super().header().replace("numeric", f"numeric, within {self.rel_tol:.0%}")
-        return super().header().replace("numeric", f"numeric, within ±{self.abs_tol:g}")
+            matches = lambda n: hash_answer(self.id, str(int(n))) == self.key  # noqa: E731
+            if matches(value):
+                return Verdict("correct")
+            return Verdict("wrong", hint=hints.integer_hint(value, matches))
+        key = float(unseal(self.id, self.key))
+        tol = self.tolerance(key)
+        if abs(value - key) <= tol:
+            return Verdict("correct")
+        return Verdict("wrong", hint=hints.numeric_hint(value, key, tol, self.precision_text()))
+
+    def canonical(self, value):
+        return repr(value)
+
+    def show(self, value):
+        return f"{value:g}" if isinstance(value, float) else str(value)
 
     def answer_template(self):
-        return f"answer = ...  # a number, e.g. {self.example}"
+        return f"{self.answer_name} = ...  # {self.precision_text()}, e.g. {self.example}"
 
 
 @dataclass
 class CodeExercise(Question):
     """Write a function. `checker(fn, report) -> (ok, message, n_passed)` compares it with the
-    reference on many inputs (see checks.py); it runs in a child process with `time_limit` seconds."""
+    reference on many inputs (see checks.py); it runs in a child process with `time_limit` seconds.
+    A function that calls one of the course library's functions (where the references live) is not
+    accepted: the exercise is to write it."""
 
     function_name: str = ""
     stub: str = ""  # the `def ...: ...` the notebook shows
-    checker: object = None
     time_limit: float = DEFAULT_TIME_LIMIT
+    checker: object = None
 
     kind = "code"
 
     def __post_init__(self):
         super().__post_init__()
-        if not self.function_name or f"def {self.function_name}(" not in self.stub or self.checker is None:
-            raise ValueError(f"{self.id}: a code exercise needs function_name, a stub that defines it, and a checker")
+        if not self.function_name or f"def {self.function_name}(" not in self.stub:
+            raise ValueError(f"{self.id}: a code exercise needs function_name and a stub that defines it")
 
     @property
     def answer_name(self):
         return self.function_name
 
-    def _evaluate(self, answer):
+    @property
+    def keyed(self):
+        return self.checker is not None
+
+    def _parse(self, answer):
         if not callable(answer):
-            return Verdict(
-                "invalid",
-                f"this question takes your function: define `def {self.function_name}(...)` and pass "
-                f"{self.function_name} (no quotes, no parentheses), but you gave {_describe(answer)}",
-            )
-        outcome = run_with_time_limit(self.checker, answer, self.time_limit)
-        if outcome.ok:
-            return Verdict("correct", f"passed {outcome.passed} checks")
-        return Verdict("wrong", outcome.message)
+            return None, Verdict("invalid", f"this question takes your function: define `def {self.function_name}(...)` "
+                                            f"and run its cell, but `{self.function_name}` is {describe(answer)}")
+        return answer, None
+
+    def _grade(self, fn):
+        refused = library_use_message(fn)
+        if refused:
+            return Verdict("wrong", refused)
+        outcome = run_with_time_limit(self.checker, fn, self.time_limit)
+        return Verdict("correct", f"passed {outcome.passed} checks") if outcome.ok else Verdict("wrong", outcome.message)
+
+    def evaluate_source(self, sources, cwd=None) -> Verdict:
+        """Grade code given as text (the gradebook, outside the learner's kernel): the sources run in
+        a child process, in the folder `cwd`, then the function they define is checked there, all
+        within the time limit."""
+        if self.checker is None:
+            return Verdict("recorded")
+        outcome = run_source_with_time_limit(self.checker, sources, self.function_name, self.time_limit,
+                                             parse=lambda fn: self.parse(fn)[1], screen=library_use_message, cwd=cwd)
+        if outcome.status in ("unanswered", "invalid"):
+            return Verdict(outcome.status, outcome.message)
+        return Verdict("correct", f"passed {outcome.passed} checks") if outcome.ok else Verdict("wrong", outcome.message)
+
+    def canonical(self, fn):
+        try:
+            return inspect.getsource(fn)  # a notebook cell's text is kept by IPython
+        except (OSError, TypeError):
+            return repr(code_signature(fn.__code__)) + repr(getattr(fn, "__defaults__", None))
+
+    def show(self, fn):
+        return f"your function {getattr(fn, '__name__', self.function_name)}"
 
     def answer_template(self):
         return self.stub
@@ -291,7 +265,8 @@ class CodeExercise(Question):
 
 @dataclass
 class Explain(Question):
-    """Free text, self-assessed: counted as done when it has at least `min_words` words."""
+    """Free text, marked against a rubric: 1 mark per item covered; the points follow the marks
+    (points * covered / items). `model_answer` is shown once the answer is written."""
 
     model_answer: str = ""
     rubric: tuple = ()
@@ -302,31 +277,54 @@ class Explain(Question):
 
     def __post_init__(self):
         super().__post_init__()
-        if not 3 <= len(self.rubric) <= 5 or not self.model_answer:
-            raise ValueError(f"{self.id}: an explain question needs a model answer and a rubric of 3-5 points")
+        if self.rubric and not 3 <= len(self.rubric) <= 5:
+            raise ValueError(f"{self.id}: a rubric has 3 to 5 items, but got {len(self.rubric)}")
         self.rubric = tuple(self.rubric)
 
-    def _evaluate(self, answer):
-        if not isinstance(answer, str):
-            return Verdict("invalid", f'this question takes your answer as text, e.g. answer = """...""", but you gave {_describe(answer)}')
-        if len(answer.split()) < self.min_words:
-            return Verdict("invalid", f"write at least {self.min_words} words: an interviewer wants a sentence or two")
-        return Verdict("done")
+    @property
+    def keyed(self):
+        return True  # marked by a person, never by a key
 
-    def header(self):
-        return super().header().replace("explain", "explain, self-assessed")
+    def _parse(self, answer):
+        if not isinstance(answer, str):
+            return None, Verdict("invalid", f'this question takes your answer as text, e.g. {self.answer_name} = """...""", '
+                                            f"but you gave {describe(answer)}")
+        if len(answer.split()) < self.min_words:
+            return None, Verdict("invalid", f"write at least {self.min_words} words: an interviewer wants a sentence or two")
+        return answer.strip(), None
+
+    def _grade(self, text):
+        return Verdict("written")
+
+    def canonical(self, text):
+        return " ".join(text.split())
+
+    def show(self, text):
+        words = text.split()
+        return f"{len(words)} words: " + " ".join(words[:12]) + (" ..." if len(words) > 12 else "")
+
+    def check_marks(self, marks) -> tuple:
+        """Validate marks (one 0/1 per rubric item) and return them as a tuple of ints."""
+        n = len(self.rubric)
+        if isinstance(marks, (str, bytes)) or not hasattr(marks, "__len__"):
+            raise TypeError(f"marks must be a list of {n} zeros and ones, one per rubric item, but got {marks!r}")
+        if len(marks) != n:
+            raise ValueError(f"the rubric of {self.id} has {n} items, so give {n} marks, but got {len(marks)}: {list(marks)!r}")
+        bad = [m for m in marks if not (isinstance(m, (bool, int)) and int(m) in (0, 1))]
+        if bad:
+            raise ValueError(f"each mark must be 0 or 1 (or False/True), but got {bad[0]!r}")
+        return tuple(int(m) for m in marks)
+
+    def points_for(self, marks) -> float:
+        """points * (items covered) / (items), to two decimals."""
+        marks = self.check_marks(marks)
+        return round(self.points * sum(marks) / len(marks), 2)
+
+    def kind_text(self):
+        return "explain: marked against a rubric"
 
     def answer_template(self):
-        return 'answer = """\n...\n"""'
+        return f'{self.answer_name} = """\n...\n"""'
 
 
-POINTS = {"E": 1, "M": 2, "H": 3}  # easy, medium, hard
-
-
-def question_maker(lesson: str, sections: dict):
-    """The bank modules' shorthand: _q(Kind, id, difficulty, section key, **fields) makes a question of
-    `lesson` worth POINTS[difficulty], in the section titled sections[section key]."""
-    def make(cls, id, difficulty, section, **kw):
-        return cls(id=id, points=POINTS[difficulty], difficulty=difficulty, lesson=lesson, section=sections[section], **kw)
-
-    return make
+KINDS = {cls.kind: cls for cls in (SingleChoice, MultipleChoice, Numeric, CodeExercise, Explain)}

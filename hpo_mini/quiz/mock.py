@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 from . import practice
-from .bank import quiz_modules
+from .bank import all_quizzes
 from .session import Session
 
 __all__ = ["MockInterview", "draw_questions"]
@@ -59,8 +59,8 @@ class MockInterview(Session):
             raise ValueError(f"minutes must be > 0, but got {minutes!r}")
         self._quiz_of = {}
         pool = []
-        for quiz_id, module in quiz_modules().items():
-            for q in module.QUESTIONS:
+        for quiz_id, bank in all_quizzes().items():
+            for q in bank.questions:
                 self._quiz_of[q.id] = quiz_id
                 pool.append(q)
         if topics is not None:
@@ -70,12 +70,12 @@ class MockInterview(Session):
         if levels is not None:
             pool = [q for q in pool if q.difficulty in levels]
         if not pool:
-            known = sorted({t for m in quiz_modules().values() for q in m.QUESTIONS for t in q.topics})
+            known = sorted({t for bank in all_quizzes().values() for q in bank.questions for t in q.topics})
             raise ValueError(f"no question matches topics={topics!r}, difficulty={difficulty!r}; topics are: {known}")
         records = practice.read_log() if records is None else records
         chosen = draw_questions(pool, int(n), records, seed)
         super().__init__("mock", f"Mock interview: {len(chosen)} questions in {minutes:g} minutes", chosen,
-                         log=log, max_attempts=1)
+                         log=log, max_attempts=1, source="mock", var_name="mock")
         self.minutes = minutes
         self.order = [q.id for q in chosen]
         self.position = 0  # index of the question `check` answers
@@ -154,16 +154,15 @@ class MockInterview(Session):
     # -- result -----------------------------------------------------------------------------------------
     def study_plan(self) -> list[str]:
         """Lessons and sections to revisit: missed questions first, then weak topics from the log."""
-        modules = quiz_modules()
         plan, seen = [], set()
         for qid in self.order:
             q = self.questions[qid]
-            if self.state[qid] in ("correct", "done"):
+            if self.state[qid] in ("correct", "written", "marked"):
                 continue
             key = (q.lesson, q.section)
             if key not in seen:
                 seen.add(key)
-                stem = modules[self._quiz_of[qid]].QUIZ_ID
+                stem = self._quiz_of[qid]
                 plan.append(f'lesson {q.lesson} (lessons/{stem}.ipynb), section "{q.section}": {", ".join(q.topics)}')
         weak = [t for t, w in practice.weak_topics(practice.read_log() if self.log else [], k=3) if w > 0.5]
         if weak:

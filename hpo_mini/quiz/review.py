@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 
 from . import practice
-from .bank import quiz_modules
+from .bank import all_quizzes
 
 __all__ = ["WEAK_ABOVE", "credit", "smoothed_error", "Review", "review_log", "plot_review", "synthetic_log"]
 
@@ -61,7 +61,7 @@ def _parse_time(text):
 
 def _question_index() -> dict:
     """question id -> (quiz id, lesson, section)."""
-    return {q.id: (quiz_id, q.lesson, q.section) for quiz_id, m in quiz_modules().items() for q in m.QUESTIONS}
+    return {q.id: (quiz_id, q.lesson, q.section) for quiz_id, bank in all_quizzes().items() for q in bank.questions}
 
 
 @dataclass
@@ -143,7 +143,7 @@ def review_log(records=None, now=None, k=5, min_attempts=1) -> Review:
     if int(k) < 1:
         raise ValueError(f"k (how many weak topics to name) must be >= 1, but got {k!r}")
     index = _question_index()
-    modules = quiz_modules()
+    modules = all_quizzes()
     by_topic = defaultdict(lambda: [0, 0.0, None])
     by_lesson = defaultdict(lambda: [0, 0.0, None])
     by_section = defaultdict(lambda: [0, 0.0, None])
@@ -159,6 +159,8 @@ def review_log(records=None, now=None, k=5, min_attempts=1) -> Review:
     for rec in records:
         if not isinstance(rec, dict) or "topics" not in rec or "correct" not in rec:
             raise ValueError(f"a practice record needs 'topics' and 'correct' (see practice.py), but got {rec!r}")
+        if not practice.is_evidence(rec):
+            continue  # an explain answer awaiting marking says nothing yet
         c = credit(rec)
         when = _parse_time(rec.get("time"))
         for topic in rec["topics"]:
@@ -238,7 +240,7 @@ def synthetic_log(accuracy=None, default=0.8, n=120, days=30, seed=0, now=None) 
             raise ValueError(f"accuracy[{topic!r}] must be a probability in [0, 1], but got {p!r}")
     rng = np.random.default_rng(seed)
     now = now or datetime(2026, 1, 31, 12, 0, tzinfo=timezone.utc)
-    pool = [(quiz_id, q) for quiz_id, m in quiz_modules().items() for q in m.QUESTIONS]
+    pool = [(quiz_id, q) for quiz_id, bank in all_quizzes().items() for q in bank.questions]
     picks = rng.integers(len(pool), size=int(n))
     ages = np.sort(rng.uniform(0, days, size=int(n)))[::-1]  # oldest first, as a log is written
     out = []

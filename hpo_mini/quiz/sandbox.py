@@ -25,7 +25,7 @@ import time
 import warnings
 from dataclasses import dataclass
 
-__all__ = ["CheckOutcome", "run_with_time_limit", "DEFAULT_TIME_LIMIT"]
+__all__ = ["CheckOutcome", "run_with_time_limit", "run_source_with_time_limit", "DEFAULT_TIME_LIMIT"]
 
 # Long enough for a correct solution on a loaded 2-core laptop (the reference checks take < 0.1 s),
 # short enough that a learner waiting on an infinite loop is told within a couple of seconds.
@@ -38,6 +38,7 @@ class CheckOutcome:
     message: str  # what went wrong (empty when ok)
     passed: int = 0  # cases passed before the first failure (all of them when ok)
     timed_out: bool = False
+    status: str = ""  # "unanswered" or "invalid" when the source defined no usable function
 
 
 def _run_checker(checker, fn, report) -> CheckOutcome:
@@ -50,9 +51,51 @@ def _run_checker(checker, fn, report) -> CheckOutcome:
 
 def run_with_time_limit(checker, fn, time_limit: float = DEFAULT_TIME_LIMIT) -> CheckOutcome:
     """Run `checker(fn, report)` -> (ok, message, n_passed) with a wall-clock limit."""
+    return _run(lambda report: _run_checker(checker, fn, report), time_limit)
+
+
+def _define_then_check(checker, sources, function_name, parse, screen, report, cwd=None) -> CheckOutcome:
+    if cwd is not None:
+        os.chdir(cwd)  # in the forked child only: the submission's files, never the gradebook's folder
+    namespace = {"__name__": "__answer__"}
+    for i, source in enumerate(sources):
+        last = i == len(sources) - 1
+        try:
+            exec(compile(source, "<answer cell>" if last else "<notebook cell>", "exec"), namespace)
+        except Exception as exc:
+            if last:
+                return CheckOutcome(False, f"the answer cell raised {type(exc).__name__}: {exc}", status="unanswered")
+    fn = namespace.get(function_name)
+    if fn is None:
+        return CheckOutcome(False, f"the answer cell does not define `{function_name}`", status="unanswered")
+    verdict = parse(fn)
+    if verdict is not None:
+        return CheckOutcome(False, verdict.detail, status=verdict.status)
+    refused = screen(fn)
+    if refused:
+        return CheckOutcome(False, refused)
+    return _run_checker(checker, fn, report)
+
+
+def run_source_with_time_limit(checker, sources, function_name, time_limit=DEFAULT_TIME_LIMIT,
+                               parse=lambda fn: None, screen=lambda fn: "", cwd=None) -> CheckOutcome:
+    """Run code given as text, then check the function it defines, all in the child and within the
+    limit (plus one second for the definitions): the gradebook grades a submission this way, outside
+    the learner's kernel. `sources` are cell texts, the answer cell last; earlier cells that raise are
+    skipped. `parse(fn)` returns None or a verdict that stops the check (a placeholder, not a
+    function); `screen(fn)` returns "" or why the function is refused (it calls the library). `cwd`:
+    the folder the code runs in (the submission's scratch copy); it needs fork, so without fork
+    (Windows) code given as text is refused rather than run in the gradebook's own folder."""
+    if cwd is not None and not hasattr(os, "fork"):
+        return CheckOutcome(False, "grading code from its text needs os.fork (Linux or macOS)", status="invalid")
+    return _run(lambda report: _define_then_check(checker, sources, function_name, parse, screen, report, cwd),
+                time_limit + 1.0)
+
+
+def _run(task, time_limit) -> CheckOutcome:
     if hasattr(os, "fork"):
-        return _run_forked(checker, fn, time_limit)
-    return _run_threaded(checker, fn, time_limit)
+        return _run_forked(task, time_limit)
+    return _run_threaded(task, time_limit)
 
 
 def _timeout_outcome(time_limit, case) -> CheckOutcome:
@@ -64,7 +107,7 @@ def _timeout_outcome(time_limit, case) -> CheckOutcome:
     )
 
 
-def _run_forked(checker, fn, time_limit) -> CheckOutcome:
+def _run_forked(task, time_limit) -> CheckOutcome:
     read_fd, write_fd = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns that fork() in a multi-threaded process (a Jupyter kernel) may deadlock.
@@ -82,8 +125,9 @@ def _run_forked(checker, fn, time_limit) -> CheckOutcome:
             def report(case):
                 out.write(json.dumps({"case": str(case)}) + "\n")
 
-            result = _run_checker(checker, fn, report)
-            out.write(json.dumps({"ok": result.ok, "message": result.message, "passed": result.passed}) + "\n")
+            result = task(report)
+            out.write(json.dumps({"ok": result.ok, "message": result.message, "passed": result.passed,
+                                  "status": result.status}) + "\n")
             out.flush()
         except BaseException:
             code = 1
@@ -121,14 +165,14 @@ def _run_forked(checker, fn, time_limit) -> CheckOutcome:
                 pass
         os.waitpid(pid, 0)
     if final is not None:
-        return CheckOutcome(final["ok"], final["message"], final["passed"])
+        return CheckOutcome(final["ok"], final["message"], final["passed"], status=final.get("status", ""))
     if time.monotonic() >= deadline:
         return _timeout_outcome(time_limit, case)
     where = f" on {case}" if case else ""
     return CheckOutcome(False, f"the check stopped unexpectedly{where} (did your function exit the process?)")
 
 
-def _run_threaded(checker, fn, time_limit) -> CheckOutcome:
+def _run_threaded(task, time_limit) -> CheckOutcome:
     box = {}
     state = {"case": None}
 
@@ -136,7 +180,7 @@ def _run_threaded(checker, fn, time_limit) -> CheckOutcome:
         state["case"] = str(case)
 
     def target():
-        box["result"] = _run_checker(checker, fn, report)
+        box["result"] = task(report)
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()

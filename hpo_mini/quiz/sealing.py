@@ -6,13 +6,15 @@ hashed (0.9500 and 0.95 must both pass), so it is stored XOR-ed with a key deriv
 id and base64-encoded: unreadable at a glance, decodable by anyone who reads this file.
 
 This is for honest self-study, not an exam lock: a choice question has a handful of options, so its
-hash can be brute-forced in microseconds, and the obfuscated numbers decode with `unseal`.
+hash can be brute-forced in microseconds, and the obfuscated numbers decode with `unseal`. Exams use
+the handout, which ships no keys at all (handout.py).
 
-Authors make keys with the command line:
+The bank's keys are sealed by `python -m hpo_mini.quiz.build` from solutions/keys (keys.py); the command
+line below shows what one answer becomes:
 
-    python -m hpo_mini.quiz.sealing hash q03.random_vs_grid b
-    python -m hpo_mini.quiz.sealing hash q03.subsets "a,c"      # multiple choice: letters
-    python -m hpo_mini.quiz.sealing seal q03.top5_prob 0.9539
+    python -m hpo_mini.quiz.sealing hash q99.pick b
+    python -m hpo_mini.quiz.sealing hash q99.picks "a,c"        # multiple choice: letters
+    python -m hpo_mini.quiz.sealing seal q99.ratio 0.4721       # (made-up ids and answers)
 """
 
 from __future__ import annotations

@@ -1,29 +1,35 @@
-"""A quiz session: checks answers, counts attempts, prints feedback, keeps the score.
+"""A quiz session: checks answers, counts attempts, prints feedback, takes rubric marks, keeps the score.
 
     quiz = load_quiz("03_grid_and_random")
-    quiz.check("q03.random_vs_grid", answer)     # ✅ correct / ❌ not yet — hint: ... / ⏳ not answered
-    quiz.score()                                  # points per question, total, topics to revisit
+    quiz.check("q03.grid_size")          # reads answer_grid_size: ✅ correct / ❌ not yet / ⏳ not answered
+    quiz.mark("q03.explain_x", [1, 0, 1, 1])   # an explain answer's rubric marks (or tick the boxes)
+    quiz.score()                          # points per question, total, topics to revisit
 
-Scoring: a question earns its points when its latest checked answer is correct (an explain
-question: when it is written), unless the explanation was already shown after the last counted
-attempt; an answer fixed after reading the explanation is marked "correct after the explanation"
-and earns nothing. Wrong types and placeholders are never counted as attempts.
+Self-check mode (the default): a question earns its points when its latest counted answer is right
+and the explanation had not been shown before it; the explanation (it may contain the answer) is
+shown after a correct answer or the last attempt. An explain answer shows the model answer and its
+rubric once written, and earns points only when marked: points * items covered / items. Attempts
+are counted in the practice log (attempts.py), so a kernel restart does not reset them, and
+checking the same answer again is neither a new attempt nor a new log line. Wrong types and
+placeholders are never attempts.
+
+Exam mode (`load_quiz(..., mode="exam")`, and the only mode where the install has no keys): each
+check records the answer and says so, with no feedback, no explanation and no score; nothing goes
+to the practice log. The instructor's gradebook grades the notebook.
 """
 
 from __future__ import annotations
 
 import textwrap
 
-from . import practice
-from .kinds import Explain
+from . import answers, attempts, practice
+from .report import SCORE_MIME, ScoreReport
 
-__all__ = ["Session", "ScoreReport", "SCORE_MIME"]
+__all__ = ["Session", "ScoreReport", "SCORE_MIME", "MODES", "where_taught"]
 
-SCORE_MIME = "application/vnd.hpo-mini.score+json"
-SCORE_SCHEMA = 1
+MODES = ("self-check", "exam")
 WIDTH = 100
-
-_ICONS = {"correct": "✅", "wrong": "❌", "unanswered": "⏳", "done": "📝", "late": "☑️"}
+_NOT_GIVEN = object()
 
 
 def _wrap(text, indent="   ") -> str:
@@ -35,165 +41,185 @@ def where_taught(q) -> str:
     return f'lesson {q.lesson}, section "{q.section}"'
 
 
-class ScoreReport:
-    """The score as data; displays as text plus a JSON bundle the gradebook reads."""
-
-    def __init__(self, quiz_id, title, rows):
-        self.quiz_id, self.title, self.rows = quiz_id, title, rows
-        self.total = sum(r["points"] for r in rows)
-        self.max = sum(r["max"] for r in rows)
-        self.percent = round(100 * self.total / self.max, 1) if self.max else 0.0
-
-    def revisit(self) -> list[dict]:
-        """Sections to revisit, in lesson order, with the questions that sent you there."""
-        out = {}
-        for r in self.rows:
-            if r["points"] < r["max"]:
-                key = (r["lesson"], r["section"])
-                out.setdefault(key, {"lesson": r["lesson"], "section": r["section"], "topics": [], "questions": []})
-                out[key]["questions"].append(r["id"])
-                for t in r["topics"]:
-                    if t not in out[key]["topics"]:
-                        out[key]["topics"].append(t)
-        return list(out.values())
-
-    def to_json(self) -> dict:
-        return {
-            "schema": SCORE_SCHEMA,
-            "quiz": self.quiz_id,
-            "total": self.total,
-            "max": self.max,
-            "percent": self.percent,
-            "questions": [
-                {k: r[k] for k in ("id", "kind", "difficulty", "points", "max", "status", "topics")} for r in self.rows
-            ],
-            "revisit": self.revisit(),
-        }
-
-    def to_text(self) -> str:
-        lines = [f"{self.title}: {self.total} / {self.max} points ({self.percent:g}%)", ""]
-        width = max(len(r["id"]) for r in self.rows)
-        for r in self.rows:
-            status = r["status"].replace("late", "correct after the explanation")
-            lines.append(
-                f"  {_ICONS.get(r['status'], ' ')} {r['id']:<{width}}  {r['kind']:<15} [{r['difficulty']}]  "
-                f"{r['points']}/{r['max']}  {status}"
-            )
-        todo = self.revisit()
-        lines.append("")
-        if not todo:
-            lines.append("Nothing to revisit: every question earned its points.")
-        else:
-            lines.append("Topics to revisit:")
-            for item in todo:
-                lines.append(
-                    f"  - {', '.join(item['topics'])}: lesson {item['lesson']}, section \"{item['section']}\" "
-                    f"({', '.join(item['questions'])})"
-                )
-        return "\n".join(lines)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/plain": self.to_text(), SCORE_MIME: self.to_json()}
-
-    def __repr__(self):
-        return self.to_text()
-
-
 class Session:
-    """Questions, attempts and feedback; `Quiz` and `MockInterview` are sessions."""
+    """Questions, attempts, marks and feedback; `Quiz` and `MockInterview` are sessions.
+    `source` tags the log lines ("quiz", "mock"); only "quiz" sessions replay their attempts from the log."""
 
-    def __init__(self, quiz_id, title, questions, log=True, max_attempts=None):
-        self.quiz_id = quiz_id
+    def __init__(self, quiz_id, title, questions, *, mode="self-check", log=True, max_attempts=None, source="quiz",
+                 var_name="quiz"):
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, but got {mode!r}")
+        self.quiz_id, self.title, self.mode, self.source, self.var_name = quiz_id, title, mode, source, var_name
         self.max_attempts = max_attempts  # None: each question's own limit
-        self.title = title
         self.questions = {q.id: q for q in questions}
-        self.attempts = {qid: 0 for qid in self.questions}
-        self.state = {qid: "unanswered" for qid in self.questions}  # latest verdict that counted
-        self.revealed = set()  # explanation shown after the last counted attempt, before a correct answer
-        self.log = log
+        self.log = bool(log) and mode != "exam"
+        self.failed = {}  # question id -> the error its answer cell raised (answers.watch fills it)
+        self.recorded = {}  # exam mode: question id -> the answer as shown
+        lines = attempts.read_quiz_lines(quiz_id, source) if self.log and source == "quiz" else []
+        self.progress = attempts.replay(self.questions, lines, self.limit)
 
     def __repr__(self):
-        return f"<{type(self).__name__} {self.quiz_id}: {len(self.questions)} questions>"
+        return f"<{type(self).__name__} {self.quiz_id}: {len(self.questions)} questions, {self.mode}>"
 
-    # -- checking ---------------------------------------------------------------------------------
-    def feedback(self, question_id, answer) -> str:
-        """Evaluate an answer and return the feedback text (what `check` prints)."""
-        q = self.questions.get(question_id)
-        if q is None:
-            known = ", ".join(self.questions)
-            return f"⚠️ there is no question {question_id!r} in {self.quiz_id}; its questions are: {known}"
-        verdict = q.evaluate(answer)
-        if verdict.status == "unanswered":
-            return f"⏳ not answered: replace the ... with your answer and run the check again"
-        if verdict.status == "invalid":
-            return f"⚠️ {verdict.detail} (not counted as an attempt)"
+    def limit(self, q) -> int:
+        return self.max_attempts or q.max_attempts
 
-        self.attempts[question_id] += 1
-        n = self.attempts[question_id]
-        if verdict.status == "done":
-            self.state[question_id] = "done"
-            self._record(q, "done")
-            return self._model_answer(q)
-        if verdict.status == "correct":
-            self.state[question_id] = "late" if question_id in self.revealed else "correct"
-            self._record(q, "correct")
-            head = "✅ correct" + (f" ({verdict.detail})" if verdict.detail else "")
-            if question_id in self.revealed:
-                head += ", after the explanation was shown: no points this time"
-            return f"{head}\nWhy:\n{_wrap(q.explanation)}"
+    @property
+    def attempts(self) -> dict:
+        return {qid: p.attempts for qid, p in self.progress.items()}
 
-        self.state[question_id] = "wrong"
-        self._record(q, "wrong")
-        limit = self.max_attempts or q.max_attempts
-        lines = [f"❌ not yet — hint: {q.hint} (see {where_taught(q)})"]
-        if verdict.detail:
-            lines.append(f"   what happened: {verdict.detail}")
-        if n < limit:
-            lines.append(f"   attempt {n} of {limit}")
-        else:
-            if n == limit and limit > 1:
-                lines.append(f"   attempt {n} of {limit}: here is the explanation")
-            self.revealed.add(question_id)
-            lines.append(f"Why:\n{_wrap(q.explanation)}")
-        return "\n".join(lines)
-
-    def check(self, question_id, answer) -> None:
-        """Print deterministic feedback for `answer` to question `question_id`."""
-        print(self.feedback(question_id, answer))
-
-    def _model_answer(self, q: Explain) -> str:
-        rubric = "\n".join(f"   {i}. {point}" for i, point in enumerate(q.rubric, 1))
-        return (
-            "📝 answered (self-assessed): compare yours with the model answer and give yourself a point for each "
-            f"rubric item it covers.\nModel answer:\n{_wrap(q.model_answer)}\nRubric:\n{rubric}"
-        )
-
-    def _record(self, q, status):
-        if self.log:
-            practice.record(self.quiz_of(q), q, status)
+    @property
+    def state(self) -> dict:
+        return {qid: p.status for qid, p in self.progress.items()}
 
     def quiz_of(self, q) -> str:
         return self.quiz_id
+
+    # -- checking ---------------------------------------------------------------------------------
+    def check(self, question_id, answer=_NOT_GIVEN, rubric_box=True) -> None:
+        """Print feedback for question `question_id`. In a notebook the answer is read from the
+        question's own answer cell (its name, e.g. answer_grid_size); elsewhere pass it. A written
+        explain answer also shows the rubric checkboxes (rubric_box=False leaves them out)."""
+        q = self.questions.get(question_id)
+        if q is not None and answer is _NOT_GIVEN:
+            if question_id in self.failed:
+                print(f"⏳ not answered: the answer cell raised {self.failed[question_id]}. Fix it, run it, then run "
+                      "this check again.")
+                return
+            try:
+                answer = answers.read_answer(q)
+            except RuntimeError as exc:
+                print(f"⚠️ {exc}")
+                return
+            if answer is answers.MISSING:
+                print(f"⏳ not answered: run the answer cell above first (it sets `{q.answer_name}`).")
+                return
+        print(self.feedback(question_id, answer))
+        if (rubric_box and q is not None and q.kind == "explain" and self.mode != "exam"
+                and self.progress[q.id].status == "written"):
+            from .rubric_widget import show_rubric_form
+
+            show_rubric_form(self, q)
+
+    def feedback(self, question_id, answer) -> str:
+        """Evaluate an answer, count it, log it, and return the feedback text."""
+        q = self.questions.get(question_id)
+        if q is None:
+            return f"⚠️ there is no question {question_id!r} in {self.quiz_id}; its questions are: {', '.join(self.questions)}"
+        value, verdict = q.parse(answer)
+        if verdict is not None and verdict.status == "unanswered":
+            return f"⏳ not answered: replace the ... in the answer cell with your answer, run it, then run this check again."
+        if verdict is not None:
+            return f"⚠️ {verdict.detail} (not counted as an attempt)"
+        if self.mode == "exam" or not q.keyed:  # exam mode, or an install without keys (the handout)
+            self.recorded[q.id] = q.show(value)
+            return f"📥 recorded: {q.show(value)}. No feedback in exam mode: your instructor grades the answers after the exam."
+
+        p = self.progress[q.id]
+        fingerprint = q.fingerprint(value)
+        repeat = p.attempts > 0 and fingerprint == p.answer
+        verdict = q.grade(value)
+        if not repeat:
+            status = "awaiting marking" if verdict.status == "written" else verdict.status
+            line = {"question": q.id, "status": status, "answer": fingerprint}
+            attempts.apply(p, q, line, self.limit(q))
+            self._record(q, status, {"source": self.source, "answer": fingerprint, "attempt": p.attempts})
+        return self._feedback_text(q, verdict, p, repeat, value)
+
+    def _feedback_text(self, q, verdict, p, repeat, value) -> str:
+        if verdict.status == "written":
+            return self._written_text(q, p, value)
+        if verdict.status == "correct":
+            head = "✅ correct" + (f" ({verdict.detail})" if verdict.detail else "")
+            if p.status == "late":
+                head += ", after the explanation was shown: no points this time"
+            return f"{head}\nWhy:\n{_wrap(q.explanation)}"
+        limit = self.limit(q)
+        first = f"❌ not yet — {verdict.hint}" if verdict.hint else f"❌ not yet — hint: {q.hint} (see {where_taught(q)})"
+        lines = [first]
+        if verdict.hint:
+            lines.append(f"   hint: {q.hint} (see {where_taught(q)})")
+        if verdict.detail:
+            lines.append(f"   what happened: {verdict.detail}")
+        if repeat:
+            lines.append("   (the same answer as your last check: not counted again)")
+        if p.attempts < limit and not p.revealed:
+            lines.append(f"   attempt {p.attempts} of {limit}")
+        else:
+            if p.attempts == limit and limit > 1:
+                lines.append(f"   attempt {p.attempts} of {limit}: here is the explanation")
+            lines.append(f"Why:\n{_wrap(q.explanation)}")
+        return "\n".join(lines)
+
+    def _written_text(self, q, p, text) -> str:
+        n = len(q.rubric)
+        late = (" It was written after the model answer was shown, so it earns no points this time."
+                if p.late else "")
+        rubric = "\n".join(f"   {i}. {item}" for i, item in enumerate(q.rubric, 1))
+        example = ", ".join(["1"] * (n - 1) + ["0"])
+        return (
+            f"📝 written ({len(text.split())} words), awaiting "
+            f"marking: tick the rubric items your answer covers in the box below, or run "
+            f'{self.var_name}.mark("{q.id}", [{example}]) with one 0/1 per item; the points follow the marks.{late}\n'
+            f"Model answer:\n{_wrap(q.model_answer)}\nRubric ({q.points} point{'s' if q.points != 1 else ''} "
+            f"for all {n} items):\n{rubric}"
+        )
+
+    def _record(self, q, status, extra) -> None:
+        if self.log:
+            practice.record(self.quiz_of(q), q, status, extra=extra)
+
+    # -- marking explain answers -------------------------------------------------------------------------
+    def mark(self, question_id, marks) -> None:
+        """Record the rubric marks of a written explain answer: one 0 or 1 per rubric item."""
+        print(self.mark_text(question_id, marks))
+
+    def mark_text(self, question_id, marks) -> str:
+        q = self.questions.get(question_id)
+        if q is None or q.kind != "explain":
+            explains = [qid for qid, x in self.questions.items() if x.kind == "explain"]
+            return f"⚠️ {question_id!r} is not an explain question of {self.quiz_id}; those are: {', '.join(explains)}"
+        if self.mode == "exam":
+            return "⚠️ in exam mode your instructor marks explain answers: nothing to do here."
+        p = self.progress[q.id]
+        if p.status not in ("written", "marked"):
+            return f"⚠️ write your answer to {q.id} and run its check first; then mark it against the rubric."
+        try:
+            marks = q.check_marks(marks)
+        except (TypeError, ValueError) as exc:
+            return f"⚠️ {exc}"
+        if p.status != "marked" or p.marks != marks:
+            score = sum(marks) / len(marks)
+            attempts.apply(p, q, {"status": "marked", "rubric": list(marks)}, self.limit(q))
+            self._record(q, "marked", {"source": self.source, "answer": p.answer, "rubric": list(marks),
+                                       "score": round(score, 4), "correct": score >= practice.PASS_FRACTION})
+        earned = attempts.points(p, q)
+        text = f"📝 marked: {sum(marks)} of {len(marks)} rubric items, {earned:g} of {q.points} point{'s' if q.points != 1 else ''}"
+        if p.late:
+            text += " (written after the model answer was shown: no points this time)"
+        missed = [item for item, m in zip(q.rubric, marks) if not m]
+        if missed:
+            text += "\nSay next time:\n" + "\n".join(f"  - {item}" for item in missed) + f"\nReread: {where_taught(q)}"
+        return text
+
+    def start_over(self) -> None:
+        """Forget this quiz's attempts and marks (the practice log keeps its history for review)."""
+        if self.log and self.source == "quiz":
+            practice.record_event(self.quiz_id, "start over")
+        self.progress = attempts.replay(self.questions, [], self.limit)
+        self.recorded.clear()
+        print(f"{self.title}: starting over, every question has its attempts back.")
 
     # -- scoring ----------------------------------------------------------------------------------
     def report(self) -> ScoreReport:
         rows = []
         for qid, q in self.questions.items():
-            state = self.state[qid]
-            rows.append(
-                {
-                    "id": qid,
-                    "kind": q.kind,
-                    "difficulty": q.difficulty,
-                    "points": q.points if state in ("correct", "done") else 0,
-                    "max": q.points,
-                    "status": state,
-                    "topics": list(q.topics),
-                    "lesson": q.lesson,
-                    "section": q.section,
-                }
-            )
-        return ScoreReport(self.quiz_id, self.title, rows)
+            p = self.progress[qid]
+            status = ("recorded" if qid in self.recorded else "unanswered") if self.mode == "exam" else p.status
+            rows.append({"id": qid, "kind": q.kind, "difficulty": q.difficulty, "max": q.points, "status": status,
+                         "points": 0 if self.mode == "exam" else attempts.points(p, q),
+                         "topics": list(q.topics), "lesson": q.lesson, "section": q.section})
+        return ScoreReport(self.quiz_id, self.title, rows, mode=self.mode)
 
     def score(self) -> None:
         """Show the score: as text, plus the machine-readable bundle in a notebook."""

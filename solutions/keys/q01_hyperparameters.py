@@ -1,5 +1,7 @@
-"""The answer key of quiz 01, in plain text: the source of solutions/01_hyperparameters_quiz.ipynb
-(`python -m hpo_mini.quiz.build 01`) and of the tests. Not imported by the package."""
+"""The answer key of quiz 01: the one source of its keys. From it `python -m hpo_mini.quiz.build 01`
+seals the keys into hpo_mini/quiz/bank/sealed/q01_hyperparameters.json and writes the answered
+solutions/01_hyperparameters_quiz.ipynb; the handout prints it as the instructor's answer key. Explain questions
+are marked against their rubric (in the bank's TOML), so they have no entry here. Not imported by the package."""
 
 ANSWERS = {
     "q01.definition": "a",
@@ -31,13 +33,4 @@ def pick_by_validation(results):
     """The config of the run with the lowest val_loss (first on ties)."""
     return min(results, key=lambda r: r["val_loss"])["config"]
 ''',
-    "q01.explain_param_vs_hyper": """\
-Parameters, like a network's weights or a regression's coefficients, are learned from the training data
-by the fitting algorithm. Hyperparameters, like the learning rate or the number of trees, are set before
-training and chosen by comparing trained models on validation data.
-""",
-    "q01.explain_lr_first": """\
-The learning rate decides whether training works at all: too high and the loss oscillates or explodes,
-too low and it creeps down and stops far from the minimum. I search it first, on a log scale.
-""",
 }

@@ -1,5 +1,7 @@
-"""The answer key of quiz 02, in plain text: the source of solutions/02_validation_quiz.ipynb
-(`python -m hpo_mini.quiz.build 02`) and of the tests. Not imported by the package."""
+"""The answer key of quiz 02: the one source of its keys. From it `python -m hpo_mini.quiz.build 02`
+seals the keys into hpo_mini/quiz/bank/sealed/q02_validation.json and writes the answered
+solutions/02_validation_quiz.ipynb; the handout prints it as the instructor's answer key. Explain questions
+are marked against their rubric (in the bank's TOML), so they have no entry here. Not imported by the package."""
 
 ANSWERS = {
     "q02.test_set_role": "c",
@@ -7,7 +9,7 @@ ANSWERS = {
     "q02.leak_mechanism": "b",
     "q02.pipeline_fix": "d",
     "q02.what_leaks": {"a", "c", "e"},
-    "q02.sigma_val": 0.01265,
+    "q02.sigma_val": 0.012649,
     "q02.optimism_100": 0.0317,
     "q02.two_percent_rule": "b",
     "q02.t_interval_over_folds": "c",
@@ -43,18 +45,4 @@ def time_series_split(X, n_splits, gap=0):
     for start in range(first_test, n, test_size):
         yield np.arange(start - gap), np.arange(start, start + test_size)
 ''',
-    "q02.explain_multiple_comparisons": """\
-The best of 1000 comparisons reaching p = 0.01 is expected by chance: the chance of at least one false
-positive is 1 - 0.95**1000, about 1, and Holm would ask for p <= 0.05/1000. The lead is also inflated because
-the same folds chose the winner, and a paired t-test over CV folds is over-confident. I would re-run the top
-few and the default on new seeds and splits, compare them pair-wise with the Nadeau-Bengio correction, and
-prefer the simpler one if the difference stays within the noise.
-""",
-    "q02.explain_nested": """\
-0.91 is the best of 200 noisy CV scores, picked because it was high, so it includes luck: the winner's curse,
-larger with more configurations and smaller data. Nested CV runs the whole search with inner CV on each outer
-training part and scores the refitted winner on the outer test fold, which the search never saw. Its mean
-estimates the procedure search-then-refit, not one configuration, and is slightly pessimistic; I deploy the
-search rerun on all the data and report the nested estimate.
-""",
 }

@@ -1,5 +1,7 @@
-"""The answer key of quiz 03, in plain text: the source of solutions/03_grid_and_random_quiz.ipynb
-(`python -m hpo_mini.quiz.build 03`) and of the tests. Not imported by the package."""
+"""The answer key of quiz 03: the one source of its keys. From it `python -m hpo_mini.quiz.build 03`
+seals the keys into hpo_mini/quiz/bank/sealed/q03_grid_and_random.json and writes the answered
+solutions/03_grid_and_random_quiz.ipynb; the handout prints it as the instructor's answer key. Explain questions
+are marked against their rubric (in the bank's TOML), so they have no entry here. Not imported by the package."""
 
 ANSWERS = {
     "q03.grid_size": 15625,
@@ -43,14 +45,4 @@ def random_search(objective, space, n, rng):
             best_config, best_value = config, value
     return best_config, best_value
 ''',
-    "q03.explain_random_vs_grid": """\
-Random search: a 6-D grid cannot even give 2 values per dimension with 60 runs, and usually only the
-learning rate and one or two others matter. 60 random trials try 60 values of each and hit the top 5%
-of the space with probability 1 - 0.95**60, about 95%. Sample learning rate and weight decay on a log scale.
-""",
-    "q03.explain_60_trials_caveats": """\
-The 5% is a fraction of the sampled volume, not of the achievable scores: a narrow good region needs far
-more trials, and the ranges and scales I choose decide that volume. The formula assumes independent draws,
-and with noisy validation scores I may not recognise the trial that hit.
-""",
 }

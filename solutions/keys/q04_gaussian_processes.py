@@ -1,5 +1,7 @@
-"""The answer key of quiz 04, in plain text: the source of solutions/04_gaussian_processes_quiz.ipynb
-(`python -m hpo_mini.quiz.build 04`) and of the tests. Not imported by the package."""
+"""The answer key of quiz 04: the one source of its keys. From it `python -m hpo_mini.quiz.build 04`
+seals the keys into hpo_mini/quiz/bank/sealed/q04_gaussian_processes.json and writes the answered
+solutions/04_gaussian_processes_quiz.ipynb; the handout prints it as the instructor's answer key. Explain questions
+are marked against their rubric (in the bank's TOML), so they have no entry here. Not imported by the package."""
 
 ANSWERS = {
     "q04.gp_definition": "b",
@@ -54,16 +56,4 @@ def log_marginal_likelihood(K, y, noise):
     "q04.normalize": "c",
     "q04.cost_scaling": 12.8,
     "q04.cost_remedies": {"a", "c", "d", "e"},
-    "q04.explain_diagnose_fit": """\
-The length-scale is much too short for the spacing of the trials: each point is correlated only with
-itself, so the GP interpolates and then reverts to the prior. It usually comes from a fit stuck at the
-lower bound (few points, one optimizer start) or badly scaled inputs. Refit with restarts, compare the
-marginal likelihoods, model in the unit cube with log scales, and add initial points.
-""",
-    "q04.explain_marginal_likelihood": """\
-Maximize the log marginal likelihood over log-hyperparameters with L-BFGS-B: a data-fit term
--y^T K_y^-1 y / 2 plus a complexity penalty -log|K_y| / 2, so flexible models that spread probability
-over many data sets lose. It misleads through local optima (signal vs noise), so restart; with few points
-it is flat or hits the bounds, so use priors or average over the hyperparameters.
-""",
 }

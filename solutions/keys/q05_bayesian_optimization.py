@@ -1,5 +1,7 @@
-"""The answer key of quiz 05, in plain text: the source of solutions/05_bayesian_optimization_quiz.ipynb
-(`python -m hpo_mini.quiz.build 05`) and of the tests. Not imported by the package."""
+"""The answer key of quiz 05: the one source of its keys. From it `python -m hpo_mini.quiz.build 05`
+seals the keys into hpo_mini/quiz/bank/sealed/q05_bayesian_optimization.json and writes the answered
+solutions/05_bayesian_optimization_quiz.ipynb; the handout prints it as the instructor's answer key. Explain questions
+are marked against their rubric (in the bank's TOML), so they have no entry here. Not imported by the package."""
 
 ANSWERS = {
     "q05.loop_step": "c",
@@ -63,16 +65,4 @@ def log_expected_improvement(mu, sigma, best, xi):
     "q05.transform": "c",
     "q05.random_median": 346.2,
     "q05.struggles": {"a", "c", "d"},
-    "q05.explain_derive_ei": """\
-I = max(f* - xi - f, 0) with f ~ N(mu, sigma^2). Substitute u = (f - mu) / sigma, upper limit
-z = (f* - xi - mu) / sigma: EI = (f* - xi - mu) Phi(z) - sigma * integral of u phi(u) up to z, and that
-integral is -phi(z). So EI = (f* - xi - mu) Phi(z) + sigma phi(z): the first term rewards a low mean
-(exploitation), the second a large uncertainty (exploration). At sigma = 0 it is max(f* - xi - mu, 0).
-""",
-    "q05.explain_when_not_bo": """\
-Not when trials are cheap (the model's overhead beats just running more random trials), not with dozens
-of hyperparameters or many categorical/conditional ones (TPE, SMAC), not with massive parallelism (random
-search with ASHA), and carefully with noisy objectives. When good configurations are common, random search
-is as fast. BO pays off with a few continuous hyperparameters, expensive trials and a small good region.
-""",
 }

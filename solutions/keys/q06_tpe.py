@@ -1,5 +1,7 @@
-"""The answer key of quiz 06, in plain text: the source of solutions/06_tpe_quiz.ipynb
-(`python -m hpo_mini.quiz.build 06`) and of the tests. Not imported by the package."""
+"""The answer key of quiz 06: the one source of its keys. From it `python -m hpo_mini.quiz.build 06`
+seals the keys into hpo_mini/quiz/bank/sealed/q06_tpe.json and writes the answered
+solutions/06_tpe_quiz.ipynb; the handout prints it as the instructor's answer key. Explain questions
+are marked against their rubric (in the bank's TOML), so they have no entry here. Not imported by the package."""
 
 ANSWERS = {
     "q06.what_tpe_models": "b",
@@ -52,17 +54,5 @@ def pick_candidate(candidates, good, bad, bandwidth):
     score = log_density(good) - log_density(bad)
     return float(candidates[int(np.argmax(score))])
 ''',
-    "q06.explain_tpe": """\
-TPE models p(x | y): it splits the trials at a quantile of the losses (Optuna: the best min(ceil(0.1 n), 25)),
-fits a Parzen estimator l(x) to the good configurations and g(x) to the others, draws candidates from l and
-proposes the one with the largest l/g. Expected improvement is an increasing function of l/g
-(Bergstra et al. 2011), so this maximizes EI; each proposal is cheap and categoricals are handled natively.
-""",
-    "q06.explain_vs_gp": """\
-Keep TPE for categorical or conditional spaces, many trials and parallel runs: cheap O(n) proposals and native
-categories. Switch to a GP for a few smooth continuous dimensions with tens of expensive evaluations, where its
-posterior uses each point better and gives uncertainties. Use multivariate TPE when parameters interact, and
-check the choice over several seeds.
-""",
     "q06.claim_protocol": "c",
 }

@@ -1,5 +1,7 @@
-"""The answer key of quiz 07, in plain text: the source of solutions/07_multi_fidelity_quiz.ipynb
-(`python -m hpo_mini.quiz.build 07`) and of the tests. Not imported by the package."""
+"""The answer key of quiz 07: the one source of its keys. From it `python -m hpo_mini.quiz.build 07`
+seals the keys into hpo_mini/quiz/bank/sealed/q07_multi_fidelity.json and writes the answered
+solutions/07_multi_fidelity_quiz.ipynb; the handout prints it as the instructor's answer key. Explain questions
+are marked against their rubric (in the bank's TOML), so they have no entry here. Not imported by the package."""
 
 ANSWERS = {
     "q07.patience_stop": 8,
@@ -42,16 +44,4 @@ def asha_promotable(losses, promoted, eta):
     ranked = sorted(losses, key=losses.get)  # stable: ties keep completion order
     return [config for config in ranked[: len(losses) // eta] if config not in promoted]
 ''',
-    "q07.explain_hyperband": """\
-SH trains n configs at a small budget, keeps the best 1/eta, gives them eta times the budget and repeats:
-81x1, 27x3, 9x9, 3x27, 1x81, i.e. 405 epochs instead of 81x81. It must choose n for a budget: many configs at a
-tiny budget or few at a large one. Hyperband runs SH brackets from the most aggressive down to random search
-at full budget, each costing about the same, so it hedges that choice. Late bloomers remain a risk.
-""",
-    "q07.explain_when_not": """\
-The ratio is arithmetic: eta**s / (s + 1), 16x for R/r = 81 and eta = 3, and it only pays if low-budget
-rankings match full-budget ones: late bloomers and biased fidelities (data subsets, truncated schedules) break
-that. Fixed per-run overheads and checkpointing also matter. I would check the rank correlation between the
-first rung and full training on a pilot, and compare with full-budget random search over several seeds.
-""",
 }

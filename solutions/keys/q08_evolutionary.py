@@ -1,5 +1,7 @@
-"""The answer key of quiz 08, in plain text: the source of solutions/08_evolutionary_quiz.ipynb
-(`python -m hpo_mini.quiz.build 08`) and of the tests. Not imported by the package."""
+"""The answer key of quiz 08: the one source of its keys. From it `python -m hpo_mini.quiz.build 08`
+seals the keys into hpo_mini/quiz/bank/sealed/q08_evolutionary.json and writes the answered
+solutions/08_evolutionary_quiz.ipynb; the handout prints it as the instructor's answer key. Explain questions
+are marked against their rubric (in the bank's TOML), so they have no entry here. Not imported by the package."""
 
 ANSWERS = {
     "q08.ga_generation": "b",
@@ -62,16 +64,4 @@ def mutate(config, space, rate, rng):
             child[name] = dim.python_value(dim.from_unit(min(max(u, 0.0), 1.0)))
     return child
 ''',
-    "q08.explain_pbt": """\
-PBT trains a population in parallel; when a member is ready and in the bottom 20% it copies the weights
-and hyperparameters of a random top-20% member (exploit) and perturbs them by x0.8 or x1.2 (explore),
-asynchronously. The result is a schedule, found in one training's wall-clock time; it needs checkpoints
-and many workers. Use it for long trainings with time-varying hyperparameters; BO for few expensive trials.
-""",
-    "q08.explain_premature_convergence": """\
-Premature convergence: selection removed diversity faster than mutation created it. Confirm by plotting
-the population's spread (mean pairwise distance in the unit cube) per generation next to the best score.
-Fix: smaller tournaments and fewer elites, more mutation, a larger population or restarts; too much
-mutation is the opposite failure (random search), so compare settings over seeds.
-""",
 }

@@ -1,5 +1,7 @@
-"""The answer key of quiz 09, in plain text: the source of solutions/09_training_dynamics_quiz.ipynb
-(`python -m hpo_mini.quiz.build 09`) and of the tests. Not imported by the package."""
+"""The answer key of quiz 09: the one source of its keys. From it `python -m hpo_mini.quiz.build 09`
+seals the keys into hpo_mini/quiz/bank/sealed/q09_training_dynamics.json and writes the answered
+solutions/09_training_dynamics_quiz.ipynb; the handout prints it as the instructor's answer key. Explain questions
+are marked against their rubric (in the bank's TOML), so they have no entry here. Not imported by the package."""
 
 ANSWERS = {
     "q09.max_stable_lr": 0.02,
@@ -49,15 +51,4 @@ def suggest_lr(lrs, losses):
         smoothed.append(value)
     return float(lrs[int(np.argmin(smoothed))]) / 10
 ''',
-    "q09.explain_bigger_batch": """\
-Linear scaling rule: batch x8, so lr 0.1 -> 0.8, same number of epochs, with a gradual warmup from 0.1 to
-0.8 over the first ~5 epochs because early gradients are large and change fast. It works because one big
-step approximates 8 small ones while the gradient changes little; it breaks at very large batches
-(beyond ~8k on ImageNet in Goyal et al. 2017). I would check with a range test and the validation curves.
-""",
-    "q09.explain_adam_vs_sgd": """\
-Adam: lr 1e-3, betas (0.9, 0.999), eps 1e-8, a robust default (AdamW with warmup + cosine for transformers).
-SGD with momentum 0.9 and lr ~0.1 at batch 256 with a schedule, often as good or better on CNNs but needs
-tuning. For weight decay use AdamW: L2 in the loss gets divided by sqrt(v), decoupled decay does not.
-""",
 }

@@ -1,5 +1,7 @@
-"""The answer key of quiz 13, in plain text: the source of solutions/13_production_playbook_quiz.ipynb
-(`python -m hpo_mini.quiz.build 13`) and of the tests. Not imported by the package."""
+"""The answer key of quiz 13: the one source of its keys. From it `python -m hpo_mini.quiz.build 13`
+seals the keys into hpo_mini/quiz/bank/sealed/q13_production_playbook.json and writes the answered
+solutions/13_production_playbook_quiz.ipynb; the handout prints it as the instructor's answer key. Explain questions
+are marked against their rubric (in the bank's TOML), so they have no entry here. Not imported by the package."""
 
 ANSWERS = {
     "q13.boundary": "b",
@@ -58,17 +60,4 @@ def hypervolume_2d(points, reference):
         area += (f1_next - f1) * (r2 - f2)
     return float(area)
 ''',
-    "q13.explain_workflow": """\
-Fix the metric, the guardrails (latency, memory) and the budget, and split the budget: baseline, search,
-top-k re-runs over seeds, final training. Small space with log scales from priors or a range test. ASHA with
-random or TPE sampling on the 8 GPUs, every trial logged (config, seed, curve) and stored so a crash can
-resume. Check boundaries and importance, re-run the top 3-5 over 5 seeds, pick the best stable mean,
-retrain, and look at the untouched test set once.
-""",
-    "q13.explain_winner_changed": """\
-Each trial is one noisy measurement, and the best of 300 is picked partly for luck: its score is biased
-upward (winner's curse), and when the top configs differ by less than the seed noise their order is noise.
-Fresh seeds remove that luck, so the winner can change. Ship the best mean over the fresh seeds (ignoring the
-biased search score), prefer a stable one, break near-ties by cost, and report the test set once.
-""",
 }

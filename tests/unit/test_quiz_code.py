@@ -405,3 +405,68 @@ def test_threaded_fallback_abandons_a_loop(monkeypatch):
     stop["flag"] = True  # let the abandoned thread end so the test process stays clean
     assert outcome.timed_out and "on case 1" in outcome.message
     assert time.monotonic() - start < 1.5
+
+
+# ---- the library's own function is not an answer; code graded from its text (the gradebook) -------------
+
+LIBRARY_CALLS = {
+    "imported by name": (
+        "from hpo_mini.tasks.gradient_descent import quadratic_gd\n"
+        "def gd_losses(curvature, lr, w0, n_steps):\n"
+        "    return [float(v) for v in quadratic_gd(curvature, lr, w0=w0, n_steps=n_steps)]"
+    ),
+    "through the package": (
+        "import hpo_mini\n"
+        "def gd_losses(curvature, lr, w0, n_steps):\n"
+        "    return [float(v) for v in hpo_mini.tasks.gradient_descent.quadratic_gd(curvature, lr, w0=w0, n_steps=n_steps)]"
+    ),
+    "as a default argument": (
+        "from hpo_mini.tasks import gradient_descent as g\n"
+        "def gd_losses(curvature, lr, w0, n_steps, f=g.quadratic_gd):\n"
+        "    return [float(v) for v in f(curvature, lr, w0=w0, n_steps=n_steps)]"
+    ),
+}
+
+
+@pytest.mark.parametrize("how", sorted(LIBRARY_CALLS))
+def test_handing_in_the_librarys_reference_is_refused(how):
+    q = CODE["q01.code_gd_losses"]
+    verdict = q.evaluate(define(q, LIBRARY_CALLS[how]))
+    assert verdict.status == "wrong"
+    assert "calls hpo_mini.tasks.gradient_descent.quadratic_gd from the course library" in verdict.detail
+
+
+def test_a_library_class_is_allowed_in_an_answer():
+    """Only functions count: the mutation key tests isinstance(dim, hpo_mini.space.Categorical)."""
+    from hpo_mini.quiz.checks import library_functions_used
+    from hpo_mini.quiz.keys import read_answers
+
+    q = CODE["q08.code_mutate"]
+    fn = define(q, read_answers("08_evolutionary", Path(__file__).resolve().parents[2])[q.id])
+    assert library_functions_used(fn) == [] and q.evaluate(fn).status == "correct"
+
+
+SOURCES = {
+    "the key's function": ("correct", None),
+    "a SyntaxError": ("unanswered", "def p_at_least_one(q, n):\n    return 1 - (1 - q) **"),
+    "the stub": ("unanswered", 'def p_at_least_one(q, n):\n    """P(at least one hit)."""\n    ...'),
+    "another name": ("unanswered", "def p_at_least_1(q, n):\n    return 1 - (1 - q) ** n"),
+    "a loop at the top of the cell": ("wrong", "while True:\n    pass"),
+    "a wrong function": ("wrong", "def p_at_least_one(q, n):\n    return n * q"),
+    "the library": ("wrong", "from hpo_mini.quiz.bank.q03_grid_and_random import p_at_least_one_reference as p_at_least_one"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SOURCES))
+def test_code_graded_from_its_text_outside_the_kernel(case):
+    from hpo_mini.quiz.keys import read_answers
+
+    q = CODE["q03.code_p_at_least_one"]
+    expected, source = SOURCES[case]
+    if source is None:
+        source = read_answers("03_grid_and_random", Path(__file__).resolve().parents[2])[q.id]
+    helper = "import math\n"  # an earlier cell of the notebook: its definitions are available
+    verdict = q.evaluate_source([helper, source])
+    assert verdict.status == expected, verdict
+    if case == "a loop at the top of the cell":
+        assert "did not return within" in verdict.detail

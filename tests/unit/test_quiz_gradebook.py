@@ -1,17 +1,22 @@
-"""The gradebook on the fixture submissions: right rows for perfect, blank, half-right, malformed,
-truncated, raising, looping and escaping submissions, in bounded time, each in its own kernel."""
+"""The gradebook on the fixture submissions: each runs in its own kernel, its answers are graded here
+with the instructor's keys (a forged in-kernel score changes nothing), broken files get an error row,
+explain answers wait for the instructor's marks, and the teacher's files are written."""
 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
-import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
+from hpo_mini.quiz.answers import answer_cell_id
 from hpo_mini.quiz.bank import get_bank
+from hpo_mini.quiz.build import fill_answers, quiz_notebook
 from hpo_mini.quiz.gradebook import find_submissions, grade_folder, main
+from hpo_mini.quiz.gradebook_reports import question_stats, read_marks
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "quiz_fixtures" / "submissions"
@@ -23,115 +28,177 @@ pytestmark = pytest.mark.slow
 def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("class") / "submissions"
     shutil.copytree(FIXTURES, folder)
-    start = time.monotonic()
-    results, rows = grade_folder(folder, timeout=60, cell_timeout=5, progress=None)
-    elapsed = time.monotonic() - start
-    return folder, results, rows, elapsed
-
-
-def totals(rows):
-    return {r["student"]: r for r in rows if r["row_type"] == "total"}
+    here = tmp_path_factory.mktemp("gradebook_cwd") / "inside"  # the instructor's folder while grading
+    here.mkdir()
+    old = os.getcwd()
+    os.chdir(here)
+    try:
+        results = grade_folder(folder, jobs=2, timeout=60, cell_timeout=5, progress=None)
+    finally:
+        os.chdir(old)
+    return folder, {r.submission.student: r for r in results}, here
 
 
 def points(quiz_id, *qids):
-    questions = {q.id: q for q in get_bank(quiz_id).QUESTIONS}
+    questions = {q.id: q for q in get_bank(quiz_id).questions}
     return sum(questions[q].points for q in qids)
 
 
+def explain_points(quiz_id):
+    return sum(q.points for q in get_bank(quiz_id).questions if q.kind == "explain")
+
+
 def max_points(quiz_id):
-    return sum(q.points for q in get_bank(quiz_id).QUESTIONS)
+    return sum(q.points for q in get_bank(quiz_id).questions)
 
 
-def test_grades_the_folder_in_bounded_time(graded):
-    _, results, _, elapsed = graded
-    assert len(results) == 9
-    assert elapsed < 90
+def statuses(result):
+    return {g.question: g.status for g in result.rows}
 
 
-def test_perfect_and_blank(graded):
-    _, _, rows, _ = graded
-    t = totals(rows)
-    assert (t["alice_perfect"]["points"], t["alice_perfect"]["status"]) == (max_points("03"), "graded")
-    assert (t["bob_blank"]["points"], t["bob_blank"]["status"]) == (0, "graded")
-    bob = [r for r in rows if r["row_type"] == "question" and r["student"] == "bob_blank"]
-    assert len(bob) == len(get_bank("03").QUESTIONS) and {r["status"] for r in bob} == {"unanswered"}
-    alice = [r for r in rows if r["row_type"] == "question" and r["student"] == "alice_perfect"]
-    assert {r["status"] for r in alice} == {"correct", "done"}
+def test_perfect_blank_and_exam_notebooks(graded):
+    _, r, _ = graded
+    full = max_points("03") - explain_points("03")  # explain answers await the instructor's marks
+    for student in ("alice_perfect", "kate_exam"):  # a self-check notebook and an exam notebook
+        assert (r[student].total, r[student].status) == (full, "graded"), student
+        assert set(statuses(r[student]).values()) == {"correct", "awaiting marking"}
+    assert (r["bob_blank"].total, r["bob_blank"].status) == (0, "graded")
+    assert set(statuses(r["bob_blank"]).values()) == {"unanswered"} and len(r["bob_blank"].rows) == len(get_bank("03").questions)
 
 
 def test_half_right(graded):
-    _, _, rows, _ = graded
-    questions = get_bank("01").QUESTIONS
-    right = [q.id for i, q in enumerate(questions) if i % 2 == 0]
-    carol = totals(rows)["carol_half"]
-    assert carol["points"] == points("01", *right) and carol["status"] == "graded"
-    statuses = {r["question"]: r["status"] for r in rows if r["student"] == "carol_half" and r["row_type"] == "question"}
-    assert all(statuses[q] in ("correct", "done") for q in right)
-    assert all(statuses[q.id] in ("wrong", "unanswered") for i, q in enumerate(questions) if i % 2)
+    _, r, _ = graded
+    questions = get_bank("01").questions
+    right = [q.id for i, q in enumerate(questions) if i % 2 == 0 and q.kind != "explain"]
+    assert r["carol_half"].total == points("01", *right) and r["carol_half"].status == "graded"
+    s = statuses(r["carol_half"])
+    assert all(s[q] == "correct" for q in right)
+    assert all(s[q.id] in ("wrong", "unanswered") for i, q in enumerate(questions) if i % 2)
 
 
-def test_broken_files_get_an_error_row_and_no_question_rows(graded):
-    _, _, rows, _ = graded
-    t = totals(rows)
-    assert t["dave_malformed"]["status"] == "error" and "not a valid notebook" in t["dave_malformed"]["detail"]
-    assert t["erin_truncated"]["status"] == "error" and "looks truncated" in t["erin_truncated"]["detail"]
-    assert t["judy_essay"]["status"] == "error" and "not a notebook: judy_essay.txt" in t["judy_essay"]["detail"]
-    for student in ("dave_malformed", "erin_truncated", "judy_essay"):
-        assert not [r for r in rows if r["student"] == student and r["row_type"] == "question"]
+def test_broken_files_get_an_error_and_no_rows(graded):
+    _, r, _ = graded
+    assert r["dave_malformed"].status == "error" and "not a valid notebook" in r["dave_malformed"].problems[0]
+    assert r["erin_truncated"].status == "error" and "looks truncated" in r["erin_truncated"].problems[0]
+    assert r["judy_essay"].status == "error" and "not a notebook: judy_essay.txt" in r["judy_essay"].problems[0]
+    assert not any(r[s].rows for s in ("dave_malformed", "erin_truncated", "judy_essay"))
 
 
-def test_raising_cells_are_reported_and_the_rest_is_graded(graded):
-    _, _, rows, _ = graded
-    frank = totals(rows)["frank_raises"]
-    assert frank["status"] == "graded with problems"
-    assert "(q01-tune_first-answer) raised NameError" in frank["detail"]
-    assert frank["points"] == max_points("01") - points("01", "q01.tune_first", "q01.code_diverges")
+def test_a_raising_answer_cell_is_not_answered_and_the_rest_is_graded(graded):
+    _, r, _ = graded
+    frank = r["frank_raises"]
+    assert frank.status == "graded with problems"
+    assert any("(q01-tune_first-answer) raised NameError" in p for p in frank.problems)
+    s = {g.question: g for g in frank.rows}
+    assert s["q01.tune_first"].status == "unanswered" and "the answer cell raised NameError" in s["q01.tune_first"].detail
+    assert s["q01.code_diverges"].status == "wrong" and "raised ZeroDivisionError" in s["q01.code_diverges"].detail
+    assert frank.total == max_points("01") - points("01", "q01.tune_first", "q01.code_diverges") - explain_points("01")
 
 
-def test_endless_loop_is_interrupted_and_the_rest_is_graded(graded):
-    _, results, rows, _ = graded
-    grace = totals(rows)["grace_loops"]
-    assert "(q03-sobol-answer) was interrupted after 5 s" in grace["detail"]
-    assert grace["points"] == max_points("03") - points("03", "q03.sobol")
-    seconds = next(r.seconds for r in results if r.submission.student == "grace_loops")
-    assert 5 <= seconds < 30
+def test_an_endless_loop_is_interrupted_and_the_rest_is_graded(graded):
+    _, r, _ = graded
+    grace = r["grace_loops"]
+    assert any("(q03-sobol-answer) was interrupted after 5 s" in p for p in grace.problems)
+    assert statuses(grace)["q03.sobol"] == "unanswered"
+    assert grace.total == max_points("03") - points("03", "q03.sobol") - explain_points("03")
+    assert 5 <= grace.seconds < 40
 
 
 def test_writes_outside_the_folder_are_contained_and_reported(graded):
-    folder, _, rows, _ = graded
-    heidi = totals(rows)["heidi_escape"]
-    assert heidi["status"] == "graded with problems"
-    assert "wrote outside its folder (../outside.txt)" in heidi["detail"]
-    assert "notes.txt" not in heidi["detail"]  # writing inside its own folder is fine
+    folder, r, here = graded
+    heidi = r["heidi_escape"]
+    assert heidi.status == "graded with problems"
+    assert any("wrote outside its folder (../outside.txt)" in p for p in heidi.problems)
+    assert not any("notes.txt" in p for p in heidi.problems)  # writing inside its own folder is fine
     assert not (folder / "outside.txt").exists() and not (folder.parent / "outside.txt").exists()
     assert not (folder / "heidi_escape" / "notes.txt").exists()  # it ran in a scratch copy
+    # code answers are graded from their cells' text in the same scratch copy, never in the gradebook's folder
+    assert list(here.iterdir()) == [] and list(here.parent.iterdir()) == [here]
 
 
-def test_class_summary(graded):
-    _, _, rows, _ = graded
-    per_question = {(r["quiz"], r["question"]): r for r in rows if r["row_type"] == "class_question"}
-    assert {q for quiz, q in per_question if quiz == "03_grid_and_random"} == {q.id for q in get_bank("03").QUESTIONS}
-    sobol = per_question[("03_grid_and_random", "q03.sobol")]
-    # graded quiz-03 notebooks: alice (right), bob (blank), grace (loop on this one), heidi (blank)
-    assert sobol["points"] == pytest.approx(2 / 4) and sobol["detail"] == "1 of 4 earned full points"
-    topics = [r for r in rows if r["row_type"] == "class_topic"]
-    fractions = [r["points"] for r in topics]
-    assert fractions == sorted(fractions) and topics[0]["detail"].startswith("rank 1 of")
+def test_class_means_leave_blanks_out(graded):
+    _, r, _ = graded
+    stats = {s["question"]: s for s in question_stats(list(r.values()))}
+    sobol = stats["q03.sobol"]
+    # quiz-03 notebooks graded: alice and kate (right), bob and heidi (blank), grace (its cell was interrupted)
+    assert (sobol["submissions"], sobol["answered"], sobol["share_blank"]) == (5, 2, 0.6)
+    assert sobol["mean_points"] == 2.0 and sobol["share_correct"] == 1.0  # not 0.8: blanks are not zeros here
+    explain = stats["q03.explain_random_vs_grid"]
+    assert explain["awaiting_marking"] == 3 and explain["mean_points"] == ""  # alice, kate, grace: no marks yet, no mean
 
 
-def test_cli_writes_the_csv(tmp_path, capsys):
+def _forged_pair(tmp_path, mode):
+    """Two submissions with the same wrong answers; the second also forges its score in its kernel."""
+    quiz = "03_grid_and_random"
+    answers = {"q03.grid_size": 30, "q03.random_vs_grid": "a", "q03.p_top5_60": 0.5}
+    honest = fill_answers(quiz_notebook(quiz, mode=mode), quiz, answers)
+    forged = nbformat.reads(nbformat.writes(honest), as_version=4)
+    forge = nbformat.v4.new_code_cell(
+        "from IPython.display import display\n"
+        "from hpo_mini.quiz.attempts import Progress\n"
+        "from hpo_mini.quiz.report import SCORE_MIME\n"
+        "quiz.progress = {qid: Progress(attempts=1, status='correct') for qid in quiz.progress}  # forged state\n"
+        "quiz.recorded = {qid: 'x' for qid in quiz.questions}\n"
+        "display({SCORE_MIME: {'schema': 2, 'quiz': '03_grid_and_random', 'total': 31, 'max': 31, 'percent': 100.0,"
+        " 'questions': []}}, raw=True)  # a forged score bundle\n"
+        "quiz.score()")
+    forge.id = "forge"
+    forged.cells.insert(len(forged.cells) - 1, forge)
+    for name, nb in (("honest", honest), ("forger", forged)):
+        path = tmp_path / mode / name / f"{quiz}_quiz.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, path)
+    return tmp_path / mode
+
+
+@pytest.mark.parametrize("mode", ["self-check", "exam"])
+def test_a_forged_in_kernel_score_changes_nothing(tmp_path, mode):
+    results = {r.submission.student: r for r in grade_folder(_forged_pair(tmp_path, mode), jobs=1, timeout=60,
+                                                             cell_timeout=10, progress=None)}
+    honest, forger = results["honest"], results["forger"]
+    assert [(g.question, g.status, g.points) for g in forger.rows] == [(g.question, g.status, g.points) for g in honest.rows]
+    assert forger.total == honest.total == 0
+
+
+def test_cli_writes_the_teachers_files_and_marks_flow_back(tmp_path, capsys):
     folder = tmp_path / "subs"
     folder.mkdir()
     shutil.copytree(FIXTURES / "alice_perfect", folder / "alice_perfect")
     shutil.copy(FIXTURES / "dave_malformed.ipynb", folder)
-    out = tmp_path / "grades.csv"
+    out = tmp_path / "grades"
     assert main([str(folder), "--out", str(out), "--timeout", "60", "--cell-timeout", "5"]) == 0
-    with open(out, newline="") as f:
+    printed = capsys.readouterr().out
+    assert "2 submissions in" in printed and "1 graded, 1 could not be graded" in printed and "Awaiting marking: 2" in printed
+    with open(out / "grades_wide.csv", newline="") as f:
+        wide = {row["student"]: row for row in csv.DictReader(f)}
+    full = max_points("03") - explain_points("03")
+    assert wide["alice_perfect"]["total"] == str(full) and wide["alice_perfect"]["q03.explain_random_vs_grid"] == "awaiting marking"
+    assert wide["dave_malformed"]["status"] == "error"
+    assert (out / "feedback" / "alice_perfect.md").read_text().count("✅ correct") == len(get_bank("03").questions) - 2
+    # the instructor marks the two explain answers in the sheet, and runs the gradebook again
+    with open(out / "marking.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert {r["row_type"] for r in rows} == {"question", "total", "class_question", "class_topic"}
-    t = {r["student"]: r for r in rows if r["row_type"] == "total"}
-    assert t["alice_perfect"]["points"] == str(max_points("03")) and t["dave_malformed"]["status"] == "error"
-    assert "graded 1 of 2 submissions" in capsys.readouterr().out
+    assert [r["question"] for r in rows] == ["q03.explain_random_vs_grid", "q03.explain_60_trials_caveats"]
+    rows[0]["marks"], rows[1]["marks"] = "1 1 1 1 1", "1,0,1,0"
+    with open(out / "marking.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert read_marks(out / "marking.csv")[("alice_perfect", "q03.explain_60_trials_caveats")] == (1, 0, 1, 0)
+    assert main([str(folder), "--out", str(out), "--timeout", "60", "--cell-timeout", "5"]) == 0
+    with open(out / "grades_wide.csv", newline="") as f:
+        alice = next(row for row in csv.DictReader(f) if row["student"] == "alice_perfect")
+    assert alice["q03.explain_random_vs_grid"] == "2" and alice["q03.explain_60_trials_caveats"] == "1.5"
+    assert alice["total"] == str(full + 3.5) and alice["awaiting_marking"] == "0"
+    with open(out / "marking.csv", newline="") as f:
+        assert [r["marks"] for r in csv.DictReader(f)] == ["1 1 1 1 1", "1 0 1 0"]  # kept on rewrite
+
+
+def test_bad_marks_name_the_row(tmp_path):
+    sheet = tmp_path / "marking.csv"
+    sheet.write_text("student,question,marks\nann,q03.explain_random_vs_grid,1 1\n")
+    with pytest.raises(SystemExit, match="line 2: marks must be 5 zeros and ones for q03.explain_random_vs_grid"):
+        read_marks(sheet)
 
 
 def test_find_submissions_layout(tmp_path):
@@ -145,3 +212,23 @@ def test_find_submissions_layout(tmp_path):
     (tmp_path / ".hidden.ipynb").write_text("{}")
     subs = find_submissions(tmp_path)
     assert [(s.student, s.path.name) for s in subs] == [("ann", "quiz.ipynb"), ("ben", "ben"), ("cy", "cy.ipynb")]
+
+
+def test_a_notebook_that_is_no_quiz_is_an_error(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('hello')")])
+    (tmp_path / "zed").mkdir()
+    nbformat.write(nb, tmp_path / "zed" / "homework.ipynb")
+    (result,) = grade_folder(tmp_path, progress=None)
+    assert result.status == "error" and "not a quiz of this course" in result.problems[0]
+
+
+def test_retyped_answer_cells_are_found_by_the_name_they_bind(tmp_path):
+    quiz = "03_grid_and_random"
+    nb = quiz_notebook(quiz, mode="exam")
+    for cell in nb.cells:
+        if cell.get("id") == answer_cell_id("q03.grid_size"):
+            cell.id, cell.source = "retyped-by-the-student", "import math\nanswer_grid_size = 5 ** 6"
+    (tmp_path / "lee").mkdir()
+    nbformat.write(nb, tmp_path / "lee" / "quiz.ipynb")
+    (result,) = grade_folder(tmp_path, progress=None)
+    assert statuses(result)["q03.grid_size"] == "correct"

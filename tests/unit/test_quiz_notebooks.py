@@ -1,20 +1,22 @@
 """The stored quiz notebooks are what the builder makes from the bank (clean, no answers, no grader
-code); the solutions are the answered twins with outputs: all correct, score 100%, no paths."""
+code, one answer name per question); the solutions are the answered twins with outputs: all correct,
+explain answers marked, score 100%, no paths."""
 
 from __future__ import annotations
 
-import runpy
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from hpo_mini.quiz import SCORE_MIME
-from hpo_mini.quiz.bank import quiz_modules
-from hpo_mini.quiz.build import answer_source, quiz_notebook
+from hpo_mini.quiz.answers import answer_cell_id, check_cell_id
+from hpo_mini.quiz.bank import all_quizzes, get_bank
+from hpo_mini.quiz.build import answer_source, quiz_notebook, solution_answers
+from hpo_mini.quiz.keys import read_answers
 
 ROOT = Path(__file__).resolve().parents[2]
-QUIZ_IDS = list(quiz_modules())
+QUIZ_IDS = list(all_quizzes())
 
 
 def stored(folder, quiz_id):
@@ -36,23 +38,31 @@ def test_quiz_is_clean_and_holds_no_answers_or_grader_code(quiz_id):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     assert code[0].source == f'from hpo_mini.quiz import load_quiz\n\nquiz = load_quiz("{quiz_id}")'
-    key = runpy.run_path(str(ROOT / "solutions" / "keys" / f"q{quiz_id}.py"))["ANSWERS"]
+    key = read_answers(quiz_id, ROOT)
     text = nbformat.writes(nb)
-    for q in quiz_modules()[quiz_id].QUESTIONS:
-        assert answer_source(q, key[q.id]) not in text, q.id
+    by_id = {c.get("id"): c for c in nb.cells}
+    for q in get_bank(quiz_id).questions:
+        if q.kind == "explain":
+            assert q.model_answer[:60] not in text, q.id
+        else:
+            assert answer_source(q, key[q.id]) not in text, q.id
+        assert by_id[answer_cell_id(q.id)].source == q.answer_template()
+        assert by_id[check_cell_id(q.id)].source == f'quiz.check("{q.id}")'  # it reads its own answer name
     assert "sha256:" not in text and "obf:" not in text and "def checker" not in text
 
 
 @pytest.mark.parametrize("quiz_id", QUIZ_IDS)
 def test_solution_is_answered_all_correct_and_scores_100(quiz_id):
     nb = stored("solutions", quiz_id)
-    key = runpy.run_path(str(ROOT / "solutions" / "keys" / f"q{quiz_id}.py"))["ANSWERS"]
+    answers = solution_answers(get_bank(quiz_id), ROOT)
     by_id = {c.get("id"): c for c in nb.cells}
-    for q in quiz_modules()[quiz_id].QUESTIONS:
-        cid = q.id.replace(".", "-")
-        assert by_id[f"{cid}-answer"].source == answer_source(q, key[q.id])
-        feedback = "".join(o.get("text", "") for o in by_id[f"{cid}-check"].outputs)
-        assert feedback.startswith("📝 answered" if q.kind == "explain" else "✅ correct"), q.id
+    for q in get_bank(quiz_id).questions:
+        assert by_id[answer_cell_id(q.id)].source == answer_source(q, answers[q.id])
+        feedback = "".join(o.get("text", "") for o in by_id[check_cell_id(q.id)].outputs)
+        if q.kind == "explain":
+            assert feedback.startswith("📝 written") and f"📝 marked: {len(q.rubric)} of {len(q.rubric)}" in feedback, q.id
+        else:
+            assert feedback.startswith("✅ correct"), q.id
     bundles = [o.data[SCORE_MIME] for c in nb.cells for o in c.get("outputs", []) if SCORE_MIME in o.get("data", {})]
     assert len(bundles) == 1
     assert bundles[0]["percent"] == 100.0 and bundles[0]["total"] == bundles[0]["max"] > 0

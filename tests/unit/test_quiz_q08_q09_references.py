@@ -13,6 +13,7 @@ import pytest
 from scipy import stats
 
 from hpo_mini.quiz.bank import q08_evolutionary as q08
+from hpo_mini.quiz.bank import q08_mutation as q08m
 from hpo_mini.quiz.bank import q09_training_dynamics as q09
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,12 +71,12 @@ def test_pbt_reference_copies_the_top_into_the_bottom():
 
 
 def test_mutation_int_probabilities_match_monte_carlo_of_the_reference():
-    dim = q08.MUTATION_SPACE["layers"]
-    values, p = q08._int_probabilities(dim, 5, 1.0)
+    dim = q08m.MUTATION_SPACE["layers"]
+    values, p = q08m._int_probabilities(dim, 5, 1.0)
     assert p.sum() == pytest.approx(1.0)
     assert p[values == 5][0] == pytest.approx(stats.norm.cdf(0.5 / 0.9) - stats.norm.cdf(-0.5 / 0.9))
     rng = np.random.default_rng(3)
-    draws = [q08.mutate_reference(q08._CENTRE, q08.MUTATION_SPACE, 1.0, rng)["layers"] for _ in range(4000)]
+    draws = [q08m.mutate_reference(q08m._CENTRE, q08m.MUTATION_SPACE, 1.0, rng)["layers"] for _ in range(4000)]
     counts = np.array([draws.count(v) for v in values])
     keep = p * 4000 >= 5  # chi-square needs expected counts of at least ~5
     observed = np.append(counts[keep], counts[~keep].sum())
@@ -86,10 +87,10 @@ def test_mutation_int_probabilities_match_monte_carlo_of_the_reference():
 def test_mutation_reference_stays_in_the_space_and_rate_zero_is_identity():
     rng = np.random.default_rng(4)
     for _ in range(300):
-        child = q08.mutate_reference(q08._EDGE, q08.MUTATION_SPACE, 1.0, rng)
-        assert q08.MUTATION_SPACE.validate(child) == child
-        assert child["act"] != q08._EDGE["act"]
-    assert q08.mutate_reference(q08._CENTRE, q08.MUTATION_SPACE, 0.0, rng) == q08._CENTRE
+        child = q08m.mutate_reference(q08m._EDGE, q08m.MUTATION_SPACE, 1.0, rng)
+        assert q08m.MUTATION_SPACE.validate(child) == child
+        assert child["act"] != q08m._EDGE["act"]
+    assert q08m.mutate_reference(q08m._CENTRE, q08m.MUTATION_SPACE, 0.0, rng) == q08m._CENTRE
 
 
 # ---- quiz 09 ------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The quiz session (attempts, explanations, score and its mime bundle), the practice log, the
-answer sealing and the mock interview."""
+"""The quiz session (attempts kept in the practice log, explanations, rubric marks, score and its mime
+bundle, exam mode), the practice log, the answer sealing and the mock interview."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_wrong_types_and_placeholders_are_not_attempts():
 def test_feedback_is_deterministic():
     texts = set()
     for _ in range(2):
-        quiz = load_quiz("01")
+        quiz = load_quiz("01", log=False)  # with the log on, the second session would carry the attempts on
         texts.add(tuple(quiz.feedback(qid, a) for qid, a in [("q01.tune_first", "a"), ("q01.lr_limit", 0.7), ("q01.lr_limit", 0.5)]))
     assert len(texts) == 1
 
@@ -68,11 +68,126 @@ def test_unknown_question_is_a_message_not_an_exception():
     assert quiz.feedback("q03.nope", "a").startswith("⚠️ there is no question 'q03.nope' in 03_grid_and_random")
 
 
-def test_explain_shows_model_answer_and_rubric():
+def test_explain_shows_model_answer_and_rubric_and_awaits_marking():
     quiz = load_quiz("03")
     text = quiz.feedback("q03.explain_random_vs_grid", "Random search, because few hyperparameters matter and grids waste trials.")
-    assert text.startswith("📝 answered (self-assessed)")
-    assert "Model answer:" in text and "Rubric:" in text and "   1. " in text
+    assert text.startswith("📝 written (10 words), awaiting marking")
+    assert "Model answer:" in text and "Rubric (2 points for all 5 items):" in text and "   1. " in text
+
+
+def test_an_unmarked_explain_answer_scores_nothing_and_is_logged_as_awaiting_marking(log_file):
+    quiz = load_quiz("03")
+    qid = "q03.explain_random_vs_grid"
+    quiz.feedback(qid, "I am not sure, sorry, really.")
+    row = next(r for r in quiz.report().rows if r["id"] == qid)
+    assert (row["status"], row["points"]) == ("written", 0)
+    assert quiz.report().awaiting == [qid] and "Awaiting marking (1)" in quiz.report().to_text()
+    (line,) = practice.read_records()
+    assert line["status"] == "awaiting marking" and line["correct"] is None
+    assert practice.read_log() == []  # not evidence about its topics, in either direction
+    text = quiz.mark_text(qid, [1, 0, 1, 0, 0])
+    assert text.startswith("📝 marked: 2 of 5 rubric items, 0.8 of 2 points") and "Say next time:" in text
+    row = next(r for r in quiz.report().rows if r["id"] == qid)
+    assert (row["status"], row["points"]) == ("marked", 0.8)
+    marked = practice.read_records()[-1]
+    assert marked["status"] == "marked" and marked["rubric"] == [1, 0, 1, 0, 0] and marked["correct"] is False
+    assert marked["score"] == pytest.approx(0.4)
+
+
+def test_marks_are_validated_and_need_a_written_answer():
+    quiz = load_quiz("03", log=False)
+    qid = "q03.explain_random_vs_grid"
+    assert quiz.mark_text(qid, [1] * 5).startswith("⚠️ write your answer to q03.explain_random_vs_grid and run its check first")
+    quiz.feedback(qid, "Random search: a grid wastes trials on the hyperparameters that do not matter.")
+    assert quiz.mark_text(qid, [1, 1]).startswith("⚠️ the rubric of q03.explain_random_vs_grid has 5 items, so give 5 marks")
+    assert quiz.mark_text(qid, [2, 0, 0, 0, 0]).startswith("⚠️ each mark must be 0 or 1")
+    assert quiz.mark_text("q03.grid_size", [1]).startswith("⚠️ 'q03.grid_size' is not an explain question")
+
+
+def test_a_rewrite_after_the_model_answer_earns_nothing():
+    quiz = load_quiz("03", log=False)
+    qid = "q03.explain_random_vs_grid"
+    quiz.feedback(qid, "Grid search, because it covers the space evenly and is exhaustive.")
+    quiz.feedback(qid, "Random search: 60 trials give 60 distinct learning rates, a grid gives 2.")
+    assert "earns no points this time" in quiz.feedback(qid, "Random search: 60 trials give 60 distinct learning rates, a grid gives 2.")
+    assert "no points this time" in quiz.mark_text(qid, [1] * 5)
+    assert next(r for r in quiz.report().rows if r["id"] == qid)["points"] == 0
+
+
+def test_rubric_checkboxes_record_the_marks_without_a_browser():
+    from hpo_mini.quiz.rubric_widget import RubricForm
+
+    quiz = load_quiz("03", log=False)
+    qid = "q03.explain_60_trials_caveats"
+    quiz.feedback(qid, "The top 5% is of the volume, and noisy scores hide the winner among many trials.")
+    form = RubricForm(quiz, quiz.questions[qid])
+    assert len(form.boxes) == len(quiz.questions[qid].rubric)
+    form.boxes[0].value = form.boxes[2].value = True
+    form.record.click()
+    assert quiz.progress[qid].marks == (1, 0, 1, 0)
+    assert next(r for r in quiz.report().rows if r["id"] == qid)["points"] == 1.5
+
+
+# ---- attempts and the log persist -----------------------------------------------------------------
+
+
+def test_attempts_survive_a_reload_and_a_late_fix_still_earns_nothing(log_file):
+    quiz = load_quiz("03")
+    for wrong in ("a", "c", "d"):
+        quiz.feedback("q03.random_vs_grid", wrong)
+    again = load_quiz("03")  # what a kernel restart does: the session is rebuilt from the log
+    assert again.attempts["q03.random_vs_grid"] == 3 and again.progress["q03.random_vs_grid"].revealed
+    assert again.feedback("q03.random_vs_grid", "b").startswith("✅ correct, after the explanation was shown")
+    assert again.report().total == 0
+
+
+def test_checking_the_same_answer_again_is_not_a_new_attempt_or_log_line(log_file):
+    quiz = load_quiz("03")
+    quiz.feedback("q03.random_vs_grid", "a")
+    repeat = quiz.feedback("q03.random_vs_grid", " A ")  # the same answer, typed differently
+    assert "the same answer as your last check: not counted again" in repeat and "attempt 1 of 3" in repeat
+    quiz.feedback("q03.grid_size", 15625)
+    load_quiz("03").feedback("q03.grid_size", 15625.0)  # Run All after a restart
+    assert [r["question"] for r in practice.read_records()] == ["q03.random_vs_grid", "q03.grid_size"]
+    assert load_quiz("03").attempts["q03.random_vs_grid"] == 1
+
+
+def test_start_over_gives_the_attempts_back_and_keeps_the_history(log_file):
+    quiz = load_quiz("03")
+    quiz.feedback("q03.grid_size", 1)
+    quiz.start_over()
+    assert load_quiz("03").attempts["q03.grid_size"] == 0
+    assert [r.get("event") for r in practice.read_records()] == [None, "start over"]
+    assert len(practice.read_log()) == 1  # the review still sees the wrong answer
+
+
+def test_with_the_log_off_attempts_last_as_long_as_the_session(monkeypatch, log_file):
+    monkeypatch.setenv("HPO_MINI_PRACTICE_LOG", "off")
+    quiz = load_quiz("03")
+    quiz.feedback("q03.grid_size", 1)
+    assert quiz.attempts["q03.grid_size"] == 1 and load_quiz("03").attempts["q03.grid_size"] == 0
+
+
+# ---- exam mode ------------------------------------------------------------------------------------
+
+
+def test_exam_mode_records_without_feedback_or_log(log_file):
+    quiz = load_quiz("03", mode="exam")
+    assert quiz.feedback("q03.grid_size", 15625).startswith("📥 recorded: 15625. No feedback in exam mode")
+    assert quiz.feedback("q03.random_vs_grid", "a").startswith("📥 recorded: a.")
+    assert quiz.feedback("q03.grid_size", "15625").startswith("⚠️ this question takes a number")  # types are still checked
+    assert quiz.feedback("q03.sobol", ...).startswith("⏳ not answered")
+    text = quiz.report().to_text()
+    assert "(exam): 2 of 16 questions answered" in text and "/ 31 points" not in text
+    assert not log_file.exists()
+    assert quiz.mark_text("q03.explain_random_vs_grid", [1] * 5).startswith("⚠️ in exam mode your instructor marks")
+
+
+def test_check_outside_a_notebook_asks_for_the_answer(capsys):
+    quiz = load_quiz("03", log=False)
+    capsys.readouterr()
+    quiz.check("q03.grid_size")
+    assert capsys.readouterr().out.startswith("⚠️ outside a notebook, pass the answer: quiz.check('q03.grid_size', answer)")
 
 
 def test_check_prints_the_feedback(capsys):
@@ -96,7 +211,7 @@ def test_score_report_totals_revisit_and_mime_bundle():
     assert set(bundle) == {"text/plain", SCORE_MIME}
     data = bundle[SCORE_MIME]
     json.dumps(data)  # JSON-serializable
-    assert data["quiz"] == "03_grid_and_random" and data["total"] == 1 and data["schema"] == 1
+    assert data["quiz"] == "03_grid_and_random" and data["total"] == 1 and data["schema"] == 2
     statuses = {q["id"]: q["status"] for q in data["questions"]}
     assert statuses["q03.grid_size"] == "correct" and statuses["q03.which_log"] == "wrong"
     assert statuses["q03.sobol"] == "unanswered"
@@ -138,7 +253,7 @@ def test_sealing_command_line_makes_the_keys_the_bank_uses(capsys):
     from hpo_mini.quiz.bank import get_bank
     from hpo_mini.quiz.sealing import _main
 
-    keys = {q.id: getattr(q, "key", None) for q in get_bank("03").QUESTIONS}
+    keys = {q.id: getattr(q, "key", None) for q in get_bank("03").questions}
     for args, qid in ((["hash", "q03.when_grid", "b, a"], "q03.when_grid"), (["hash", "q03.trials_for_99", "90"], "q03.trials_for_99")):
         assert _main(args) == 0
         assert capsys.readouterr().out.strip() == keys[qid]
@@ -162,12 +277,13 @@ def test_checked_answers_are_logged(log_file):
     quiz.feedback("q03.sobol", ...)  # not logged
     quiz.feedback("q03.sobol", ["b"])  # not logged
     records = practice.read_log()
-    assert [(r["question"], r["correct"], r["status"]) for r in records] == [
-        ("q03.grid_size", True, "correct"),
-        ("q03.sobol", False, "wrong"),
+    assert [(r["question"], r["correct"], r["status"], r["source"], r["attempt"]) for r in records] == [
+        ("q03.grid_size", True, "correct", "quiz", 1),
+        ("q03.sobol", False, "wrong", "quiz", 1),
     ]
     assert records[1]["topics"] == ["quasi-random sampling"] and records[1]["quiz"] == "03_grid_and_random"
     assert records[0]["time"].endswith("Z")
+    assert len(records[0]["answer"]) == 16 and "15625" not in records[0]["answer"]  # a fingerprint, not the answer
 
 
 def test_log_off_and_log_false(monkeypatch, log_file):
@@ -301,3 +417,14 @@ def test_unchanged_treats_a_nan_that_stayed_nan_as_unchanged():
     assert unchanged([1.0, float("nan")], [1.0, float("nan")])
     assert not unchanged(a, np.array([1.0, 2.0, 3.0]))
     assert not unchanged(a, np.array([1.0, np.nan, 4.0]))
+
+
+def test_answers_travel_to_the_gradebook_as_data():
+    from hpo_mini.quiz.answers import MISSING, Unreadable, decode, encode
+
+    for value in (15625, 0.9539, "b", {"a", "c"}, ["a"], ("a", "b"), True, Ellipsis, MISSING, "a long text\nanswer"):
+        assert decode(json.loads(json.dumps(encode(value)))) == value or value is MISSING
+    assert decode(encode(np.float64(0.25))) == 0.25 and decode(encode(np.int64(7))) == 7
+    odd = decode(encode(np.array([1.0, 2.0])))
+    assert isinstance(odd, Unreadable) and odd.type_name == "ndarray"
+    assert decode(encode(lambda x: x)) is None  # code is graded from its cell's text, not from the value

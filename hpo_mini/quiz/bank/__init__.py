@@ -1,51 +1,144 @@
-"""The question bank: one module per quiz, named qNN_<lesson stem>.py.
+"""The question bank: one data file per quiz, code checks beside it, keys sealed from one source.
 
-Each module defines
-    QUIZ_ID   = "03_grid_and_random"          # the lesson stem
-    TITLE     = "Quiz 03: grid and random search"
-    LESSON    = "03"
-    SECTIONS  = {...}                          # short key -> the lesson's section title
-    QUESTIONS = [SingleChoice(...), ...]       # in the order the notebook asks them
+    bank/qNN_<stem>.toml        the questions as data: prompts, options, hints, explanations, rubrics
+    bank/qNN_<stem>.py          CHECKS = {question id: checker} for its code exercises (and their references)
+    bank/sealed/qNN_<stem>.json the sealed keys, written by `python -m hpo_mini.quiz.build` from
+                                solutions/keys/qNN_<stem>.py (see keys.py)
 
-A new quiz is a new module here plus `python -m hpo_mini.quiz.build NN_stem`, which writes the
-quiz notebook and (with an answer key in solutions/keys/) its answered twin.
+An install without sealed keys and checks (the exam handout) loads the same questions without keys:
+every answer is then "recorded" for the instructor's gradebook. README.md in this folder says how to
+add a quiz.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-__all__ = ["quiz_modules", "get_bank", "all_questions", "normalize_quiz_id"]
+from ..bankfile import read
+from ..keys import read_sealed
+from ..kinds import KINDS
+from ..question import POINTS
+
+__all__ = ["Bank", "BANK_DIR", "read_bank", "all_quizzes", "get_bank", "all_questions", "find_question", "normalize_quiz_id",
+           "question_from_data"]
+
+BANK_DIR = Path(__file__).resolve().parent
+
+# Fields a bank entry may have besides the common ones (id, kind, difficulty, section, topics, prompt,
+# hint, explanation, points, max_attempts); anything else is a typo the loader names.
+KIND_FIELDS = {
+    "single choice": {"options"},
+    "multiple choice": {"options"},
+    "numeric": {"exact", "rel_tol", "abs_tol", "digits", "decimals", "example"},
+    "code": {"function_name", "stub", "time_limit"},
+    "explain": {"model_answer", "rubric", "min_words"},
+}
+COMMON_FIELDS = {"id", "kind", "difficulty", "section", "topics", "prompt", "hint", "explanation", "points", "max_attempts"}
 
 
-def quiz_modules() -> dict:
-    """QUIZ_ID -> module, for every bank module in this package."""
+@dataclass(frozen=True)
+class Bank:
+    """One quiz: its id (the lesson stem), title, lesson number, section titles and questions in order.
+    `keyed` is False in an install without answer keys (the exam handout)."""
+
+    quiz_id: str
+    title: str
+    lesson: str
+    sections: dict
+    questions: tuple
+    keyed: bool
+    path: Path
+
+    @property
+    def stem(self) -> str:
+        return f"q{self.quiz_id}"
+
+
+def question_from_data(entry: dict, lesson: str, sections: dict, source="the bank"):
+    """A Question from one [[questions]] table of a bank file."""
+    qid = entry.get("id", "?")
+    kind = entry.get("kind")
+    if kind not in KINDS:
+        raise ValueError(f"{source}, {qid}: kind must be one of {sorted(KINDS)}, but got {kind!r}")
+    unknown = set(entry) - COMMON_FIELDS - KIND_FIELDS[kind]
+    if unknown:
+        raise ValueError(f"{source}, {qid}: unknown fields {sorted(unknown)} for a {kind} question")
+    fields = {k: v for k, v in entry.items() if k not in ("kind", "section")}
+    section = entry.get("section")
+    if section not in sections:
+        raise ValueError(f"{source}, {qid}: section must be one of {sorted(sections)}, but got {section!r}")
+    fields.setdefault("points", POINTS.get(entry.get("difficulty"), 0))
+    for name in ("topics", "options", "rubric"):
+        if name in fields:
+            fields[name] = tuple(fields[name])
+    return KINDS[kind](lesson=lesson, section=sections[section], **fields)
+
+
+def read_bank(path, with_keys=True) -> Bank:
+    """The bank in one TOML file; with_keys=False leaves the sealed keys and the checks out (build.py
+    seals new keys from the questions alone)."""
+    path = Path(path)
+    data = read(path)
+    quiz_id, lesson = data["quiz"], data["lesson"]
+    questions = [question_from_data(entry, lesson, data["sections"], source=path.name) for entry in data["questions"]]
+    ids = [q.id for q in questions]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{path.name}: question ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+    sealed = read_sealed(quiz_id) if with_keys else None
+    keyed = sealed is not None
+    if keyed:
+        checks = importlib.import_module(f"{__name__}.{path.stem}").CHECKS if path.with_suffix(".py").exists() else {}
+        for q in questions:
+            if q.kind == "code":
+                if q.id not in checks:
+                    raise ValueError(f"{path.stem}.py has no check for {q.id}: add it to CHECKS")
+                q.checker = checks[q.id]
+            elif q.kind != "explain":
+                if q.id not in sealed:
+                    raise ValueError(f"no sealed key for {q.id}: run `python -m hpo_mini.quiz.build {quiz_id}`")
+                q.key = sealed[q.id]
+    return Bank(quiz_id, data["title"], lesson, dict(data["sections"]), tuple(questions), keyed, path)
+
+
+@lru_cache(maxsize=1)
+def all_quizzes() -> dict:
+    """QUIZ_ID -> Bank for every qNN_<stem>.toml in this folder, in file order (read once per process)."""
     out = {}
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("q") and info.name[1:3].isdigit():
-            module = importlib.import_module(f"{__name__}.{info.name}")
-            out[module.QUIZ_ID] = module
+    for path in sorted(BANK_DIR.glob("q[0-9][0-9]_*.toml")):
+        bank = read_bank(path)
+        out[bank.quiz_id] = bank
     return out
 
 
 def normalize_quiz_id(name: str) -> str:
     """'03', 'q03', '03_grid_and_random' or 'q03_grid_and_random' -> '03_grid_and_random'."""
-    modules = quiz_modules()
+    quizzes = all_quizzes()
     key = str(name).strip()
     key = key[1:] if key[:1] in ("q", "Q") and key[1:3].isdigit() else key
-    if key in modules:
+    if key in quizzes:
         return key
-    matches = [qid for qid in modules if qid.split("_")[0] == key or qid.startswith(key + "_")]
+    matches = [qid for qid in quizzes if qid.split("_")[0] == key or qid.startswith(key + "_")]
     if len(matches) == 1:
         return matches[0]
-    raise ValueError(f"no quiz named {name!r}; the bank has {sorted(modules)}")
+    raise ValueError(f"no quiz named {name!r}; the bank has {sorted(quizzes)}")
 
 
-def get_bank(quiz_id):
-    return quiz_modules()[normalize_quiz_id(quiz_id)]
+def get_bank(quiz_id) -> Bank:
+    return all_quizzes()[normalize_quiz_id(quiz_id)]
 
 
 def all_questions() -> list:
     """Every question of every quiz, in quiz order."""
-    return [q for module in quiz_modules().values() for q in module.QUESTIONS]
+    return [q for bank in all_quizzes().values() for q in bank.questions]
+
+
+def find_question(question_id: str):
+    """(bank, question) for a question id, or (None, None)."""
+    for bank in all_quizzes().values():
+        for q in bank.questions:
+            if q.id == question_id:
+                return bank, q
+    return None, None
