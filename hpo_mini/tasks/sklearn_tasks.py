@@ -14,6 +14,11 @@ class SklearnTask:
     """Tune a scikit-learn estimator on a data set that ships with scikit-learn (no download).
 
     Calling it with a config returns the validation *error* (1 - mean k-fold accuracy), to minimize.
+
+    seed: draws which `n_samples` rows are used (when `n_samples` is set) *and* shuffles the k folds, so two
+          seeds differ in both the data sample and the split. To vary the folds alone, score
+          `task.make_estimator(config)` with `StratifiedKFold(task.cv, shuffle=True, random_state=s)` on
+          `task.X`, `task.y` (lesson 00 does this).
     """
 
     def __init__(self, name, make_estimator, space, load_data, cv=3, seed=0, n_samples=None):
@@ -82,7 +87,9 @@ SKLEARN_TASKS = {"svm_digits": _svm_digits, "forest_breast_cancer": _forest_brea
 
 
 def sklearn_task(name="svm_digits", seed=0) -> SklearnTask:
-    """A real tuning task by name: one of SKLEARN_TASKS ('svm_digits', 'forest_breast_cancer', 'logreg_wine')."""
+    """A real tuning task by name: one of SKLEARN_TASKS ('svm_digits', 'forest_breast_cancer', 'logreg_wine').
+
+    seed: the data sample (svm_digits: 600 of the 1797 digits) and the fold shuffle."""
     if name not in SKLEARN_TASKS:
         raise ValueError(f"unknown task {name!r}; choose one of {sorted(SKLEARN_TASKS)}")
     return SKLEARN_TASKS[name](seed)
