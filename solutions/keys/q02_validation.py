@@ -45,4 +45,7 @@ def time_series_split(X, n_splits, gap=0):
     for start in range(first_test, n, test_size):
         yield np.arange(start - gap), np.arange(start, start + test_size)
 ''',
+    "q02.choosing_k": "c",
+    "q02.one_se_rule": 3,
+    "q02.walk_forward_window": "b",
 }

@@ -56,4 +56,8 @@ def log_marginal_likelihood(K, y, noise):
     "q04.normalize": "c",
     "q04.cost_scaling": 12.8,
     "q04.cost_remedies": {"a", "c", "d", "e"},
+    "q04.variance_ignores_y": "a",
+    "q04.cholesky_update": "c",
+    "q04.valid_kernels": {"a", "b", "c", "e"},
+    "q04.matern_increment": 0.0975412,
 }
