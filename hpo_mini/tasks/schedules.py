@@ -28,6 +28,7 @@ __all__ = [
     "cosine_with_warmup",
     "cyclical_triangular",
     "one_cycle",
+    "sgdr",
     "SCHEDULES",
     "make_schedule",
     "range_test_lrs",
@@ -191,6 +192,33 @@ def one_cycle(step, max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_d
     return _out(step, np.where(t <= peak, rise, fall))
 
 
+def sgdr(step, lr, first_period, period_mult=2.0, lr_min=0.0):
+    r"""Cosine annealing with warm restarts (SGDR; Loshchilov & Hutter 2017, eq. 5): a cosine from lr down
+    to lr_min over a period, then a jump back to lr; each period is period_mult times the one before.
+
+        eta_t = lr_min + (lr - lr_min) (1 + cos(pi T_cur / T_i)) / 2,   T_i = first_period * period_mult^i
+
+    with i the index of the period holding step t and T_cur the steps since it began, which is at
+    first_period (period_mult^i - 1) / (period_mult - 1) (at i * first_period when period_mult = 1).
+    """
+    t = _steps(step)
+    lr, lr_min = _positive("lr", lr), _positive("lr_min", lr_min, allow_zero=True)
+    first_period, mult = _count("first_period", first_period), _positive("period_mult", period_mult)
+    if mult < 1 or lr_min > lr:
+        raise ValueError(f"period_mult must be >= 1 and lr_min <= lr = {lr}, but got {period_mult!r}, {lr_min!r}")
+    if mult == 1:
+        i = np.floor(t / first_period)
+        start = i * first_period
+    else:
+        i = np.floor(np.log1p(t * (mult - 1) / first_period) / np.log(mult))
+        start = first_period * (mult**i - 1) / (mult - 1)
+        i = np.where(t < start, i - 1, i)  # rounding at a boundary: step back or forward one period
+        i = np.where(t >= first_period * (mult ** (i + 1) - 1) / (mult - 1), i + 1, i)
+        start = first_period * (mult**i - 1) / (mult - 1)
+    progress = (t - start) / (first_period * mult**i)
+    return _out(step, lr_min + (lr - lr_min) * 0.5 * (1.0 + np.cos(np.pi * progress)))
+
+
 SCHEDULES = {
     "constant": constant,
     "step": step_decay,
@@ -198,6 +226,7 @@ SCHEDULES = {
     "cosine": cosine_with_warmup,
     "cyclical": cyclical_triangular,
     "one_cycle": one_cycle,
+    "sgdr": sgdr,
 }
 
 

@@ -87,15 +87,18 @@ def simulate(searcher, objective, n_workers, duration=None, n_trials=None, max_t
     Stops starting new trials when n_trials have started, the clock reached max_time, the started
     trials' durations add up to max_compute, the searcher is finished (a grid, successive halving,
     Hyperband: no limit needed), or it has nothing to ask while no trial runs. Running trials always
-    finish. A searcher that never finishes (random search, BO) needs one of the limits.
+    finish. A run that could never end is refused: a searcher that does not stop by itself (its
+    `finite` is False: random search, BO, ASHA over random search) needs a limit, and when only the
+    clock limits it (max_time, max_compute) every trial must take time: a zero duration raises.
     """
     if not (isinstance(n_workers, int) and n_workers >= 1):
         raise ValueError(f"n_workers must be an int >= 1, but got {n_workers!r}")
     study = Study(direction)
     prepare_searcher(searcher, direction)
-    if n_trials is None and max_time is None and max_compute is None and not hasattr(searcher, "is_finished"):
-        raise ValueError(f"{searcher!r} has no is_finished(), so without n_trials, max_time or max_compute "
-                         "the simulation would never end: give one of them")
+    endless = n_trials is None and not getattr(searcher, "finite", False)  # only a clock limit can end it
+    if endless and max_time is None and max_compute is None:
+        raise ValueError(f"{searcher!r} does not stop by itself (its `finite` is not True), so without n_trials, "
+                         "max_time or max_compute the simulation would never end: give one of them")
     duration = resumed_budget() if duration is None else duration
     pass_trial = accepts_trial(objective)
     jobs, running, free = [], [], list(range(n_workers))
@@ -114,8 +117,11 @@ def simulate(searcher, objective, n_workers, duration=None, n_trials=None, max_t
                 break
             worker = free.pop(0)
             seconds = float(duration(trial))
-            if seconds < 0:
-                raise ValueError(f"duration must be >= 0, but got {seconds!r} for trial {trial.id}")
+            if not seconds >= 0:
+                raise ValueError(f"duration must be a number >= 0, but got {seconds!r} for trial {trial.id}")
+            if endless and seconds == 0:
+                raise ValueError(f"duration(trial {trial.id}) is 0, but only max_time / max_compute can end this run, "
+                                 "and a trial that takes no time brings neither closer: give durations > 0, or n_trials")
             trial = evaluate(objective, trial, pass_trial=pass_trial)
             heapq.heappush(running, (now + seconds, worker, trial.id, trial))
             jobs.append(Job(trial.id, worker, now, now + seconds, trial.budget))

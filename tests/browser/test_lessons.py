@@ -12,7 +12,7 @@ LESSONS = sorted(p.name for p in (REPO / "lessons").glob("*.ipynb"))
 # Lessons that must show at least one slider + figure widget (COURSE.md: the coverage explorer).
 MUST_HAVE_SLIDER_FIGURE = {"03_grid_and_random.ipynb", "04_gaussian_processes.ipynb", "05_bayesian_optimization.ipynb",
                           "06_tpe.ipynb", "07_multi_fidelity.ipynb", "08_evolutionary.ipynb",
-                          "09_training_dynamics.ipynb"}
+                          "09_training_dynamics.ipynb", "10_debugging_and_scaling.ipynb"}
 
 
 @pytest.mark.parametrize("notebook", LESSONS)

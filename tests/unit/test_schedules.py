@@ -178,3 +178,28 @@ def test_lr_range_test_cuts_the_curve_where_it_blows_up():
     assert result.min_loss_lr == pytest.approx(1e-2)
     assert result.suggestion == pytest.approx(1e-3)
     assert math.isfinite(result.suggestion)
+
+
+def test_sgdr_restarts_at_the_peak_and_lengthens_its_periods():
+    from hpo_mini.tasks.schedules import sgdr
+
+    # periods of 10, 20, 40 steps: restarts at steps 10 and 30
+    t = np.array([0, 5, 9, 10, 20, 29, 30, 50, 69, 70])
+    values = sgdr(t, lr=1.0, first_period=10, period_mult=2.0, lr_min=0.0)
+    by_hand = [0.5 * (1 + math.cos(math.pi * p)) for p in (0, 0.5, 0.9, 0, 0.5, 19 / 20, 0, 0.5, 39 / 40, 0)]
+    np.testing.assert_allclose(values, by_hand, atol=1e-12)
+    same = sgdr(np.arange(40), lr=0.2, first_period=8, period_mult=1.0, lr_min=0.02)
+    np.testing.assert_allclose(same[:8], same[8:16])  # period_mult 1: identical cycles
+    assert same[0] == pytest.approx(0.2) and same.min() >= 0.02
+    assert make_schedule("sgdr", lr=0.1, first_period=4)(4) == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="period_mult"):
+        sgdr(0, lr=0.1, first_period=4, period_mult=0.5)
+
+
+def test_sgdr_boundaries_are_exact_for_long_runs():
+    from hpo_mini.tasks.schedules import sgdr
+
+    # with first_period 3 and mult 3 the restarts are at 3, 12, 39, 120, 363, 1092: each one exactly at the peak
+    starts = np.array([0, 3, 12, 39, 120, 363, 1092])
+    np.testing.assert_allclose(sgdr(starts, lr=1.0, first_period=3, period_mult=3.0), 1.0, atol=1e-12)
+    np.testing.assert_array_less(sgdr(starts[1:] - 1, lr=1.0, first_period=3, period_mult=3.0), 0.5)

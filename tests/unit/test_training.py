@@ -118,7 +118,7 @@ def test_schedule_from_config_converts_epochs_to_steps():
     ({"lr": -1}, "config['lr'] must be a number > 0"),
     ({"learning_rate": 0.1}, "unknown config keys ['learning_rate']"),
     ({"momentum": 1.0}, "momentum"),
-    ({"optimizer": "rmsprop"}, "optimizer"),
+    ({"optimizer": "adadelta"}, "optimizer"),
     ({"model": "cnn"}, "model must be 'softmax' or 'mlp'"),
     ({"schedule": "linear"}, "schedule must be one of"),
 ])
