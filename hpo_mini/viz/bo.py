@@ -1,114 +1,127 @@
-"""Figures and the explorer for Bayesian optimization (lesson 05): the posterior and the acquisition
-function step by step, and trials-to-target curves.
+"""Figures and the explorer for Bayesian optimization (lesson 05): the GP posterior and the acquisition
+step by step (`bo_steps`, `bo_steps_data`, `plot_bo_step`), trials-to-target curves, and
+`acquisition_explorer`, a thin `Explorer` over them.
+
+`bo_steps` drives `BayesianOptimization` through its public ask / tell only and reads its fitted GP
+(`gp_`); a fixed length-scale is a `gp_kwargs` setting of the searcher. The acquisition curve is
+`acquisition_score` from models/acquisition.py, the one the searcher maximizes (in log form for EI, PI).
+
+    from hpo_mini.viz.bo import bo_steps_data, plot_bo_step
+    run = bo_steps_data(n_steps=6, acquisition="ei", seed=1)
+    plot_bo_step(run[3])
 """
 
 from __future__ import annotations
 
+from itertools import islice
+
 import ipywidgets as widgets
-import numpy as np  # noqa: E402
+import numpy as np
 from matplotlib.figure import Figure
 
-from ..models.acquisition import expected_improvement, probability_of_improvement, upper_confidence_bound
-from ..models.gp import GaussianProcess
+from ..models.acquisition import ACQUISITIONS, acquisition_score
 from ..searchers.bayes import BayesianOptimization
 from ..space import Categorical
 from ..tasks.test_functions import forrester
-from .explorer import _Explorer
-from .gp import LENGTHSCALE_CHOICES, _draw_posterior
+from .explorer import Explorer
+from .gp import LENGTHSCALE_CHOICES, draw_posterior
 
-__all__ = ["bo_steps_data", "bo_step_data", "plot_bo_step", "plot_trials_to_target", "AcquisitionExplorer", "acquisition_explorer"]
-
-# --- lessons 04-05: Gaussian processes and Bayesian optimization ---
-# Figures of a GP posterior, kernels, the marginal likelihood and one step of Bayesian optimization,
-# and `bo_steps_data` / `bo_step_data`, which run BayesianOptimization on a 1-D objective and return
-# what the BO figure needs. The GP and the acquisitions come from gp.py and acquisition.py.
-
-
+__all__ = ["bo_steps", "bo_steps_data", "bo_step_data", "plot_bo_step", "plot_trials_to_target", "XI_CHOICES",
+           "AcquisitionExplorer", "acquisition_explorer"]
 
 _ACQUISITION_LABELS = {"ei": "expected improvement", "pi": "probability of improvement",
                        "ucb": "lower confidence bound, negated"}
 
 
-def _acquisition_curve(name, mu, sigma, best, xi, kappa):
-    """The acquisition in its natural units (the searcher maximizes log EI / log PI: same argmax)."""
-    if name == "ei":
-        return expected_improvement(mu, sigma, best, xi)
-    if name == "pi":
-        return probability_of_improvement(mu, sigma, best, xi)
-    return upper_confidence_bound(mu, sigma, kappa=kappa)
+def bo_steps(objective_1d=None, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52", lengthscale=None,
+             seed=0, n_startup=3, n_grid=401, truth=True):
+    """Run BayesianOptimization on a 1-D objective and yield its state before each proposal.
+
+    objective_1d: an objective with a one-dimensional numeric `.space` (default: `forrester()`).
+    The run: `n_startup` Sobol points, then one proposal per step, each evaluated before the next.
+    An iterator without end: item k (k = 0, 1, ...) is a dict describing the moment after
+    n_startup + k observations:
+      x_obs, y_obs    the observations so far (x in the objective's units)
+      grid            n_grid points across the range; truth the objective on it (None if truth=False)
+      mu, sigma       the GP posterior mean and std on the grid (the GP the searcher just fitted, `bo.gp_`)
+      acq             the acquisition on the grid: EI, PI or -(mu - kappa sigma) for "ucb"
+      next_x, next_acq  the point BayesianOptimization proposes next and its acquisition value
+      best            the incumbent (lowest y so far); lengthscale, signal_variance, noise of the GP
+      xi, kappa       the knob in use (the other one is None: kappa does nothing under EI and PI)
+    lengthscale=None fits the GP's hyperparameters by marginal likelihood at every step (what the
+    searcher does); a number fixes the length-scale (in the unit interval, signal variance 1, noise
+    1e-4 on standardized y: `gp_kwargs` of the searcher) to show a GP that is too wiggly (small) or too
+    stiff (large). The searcher models y itself (y_transform="none"), so the figure shows what it optimizes.
+    The next point maximizes the acquisition over the whole interval (random candidates refined by
+    L-BFGS-B), so next_acq >= max(acq) on the grid, up to a point the searcher refuses as a repeat.
+    """
+    objective = forrester() if objective_1d is None else objective_1d
+    space = objective.space
+    if len(space) != 1 or isinstance(space[space.names[0]], Categorical):
+        raise ValueError(f"bo_steps needs an objective with one numeric dimension, but its space is {space!r}")
+    if acquisition not in ACQUISITIONS:
+        raise ValueError(f"acquisition must be one of {ACQUISITIONS}, but got {acquisition!r}")
+    if n_startup < 2:
+        raise ValueError(f"need n_startup >= 2 (a GP needs two points to fit), but got n_startup={n_startup!r}")
+    gp_kwargs = None if lengthscale is None else {"optimize": False, "lengthscale": lengthscale}
+    bo = BayesianOptimization(space, seed=seed, n_startup=n_startup, kernel=kernel, acquisition=acquisition,
+                              xi=xi, kappa=kappa, y_transform="none", gp_kwargs=gp_kwargs)
+    return _steps(objective, bo, acquisition, xi, kappa, kernel, lengthscale, n_startup, n_grid, truth)
+
+
+def _steps(objective, bo, acquisition, xi, kappa, kernel, lengthscale, n_startup, n_grid, truth):
+    space = objective.space
+    name, dim = space.names[0], space[space.names[0]]
+    u_grid = np.linspace(0.0, 1.0, n_grid)
+    grid = dim.from_unit(u_grid)
+    truth_values = np.array([objective({name: v}) for v in grid]) if truth else None
+    knobs = {"xi": None, "kappa": kappa} if acquisition == "ucb" else {"xi": xi, "kappa": None}
+    x_obs, y_obs = [], []
+    for _ in range(n_startup):
+        trial = bo.ask()
+        value = objective(trial.config)
+        bo.tell(trial, value)
+        x_obs.append(trial.config[name])
+        y_obs.append(value)
+    step = 0
+    while True:
+        trial = bo.ask()  # fits the GP to everything so far and maximizes the acquisition
+        best = float(np.min(y_obs))
+        gp = bo.gp_
+        mu, sigma = gp.predict(space.snap(u_grid[:, None]), return_std=True)
+        next_x = float(trial.config[name])
+        next_mu, next_sigma = gp.predict(space.to_unit(trial.config), return_std=True)
+        yield {
+            "step": step, "n_startup": n_startup, "acquisition": acquisition, **knobs,
+            "kernel": kernel, "lengthscale_fixed": lengthscale is not None,
+            "lengthscale": float(gp.lengthscales_[0]), "signal_variance": gp.signal_variance_,
+            "noise": gp.noise_, "x_obs": np.array(x_obs, dtype=float), "y_obs": np.array(y_obs, dtype=float),
+            "best": best, "grid": grid, "truth": truth_values, "mu": mu, "sigma": sigma,
+            "acq": acquisition_score(acquisition, mu, sigma, best, xi=xi, kappa=kappa),
+            "next_x": next_x,
+            "next_acq": float(acquisition_score(acquisition, next_mu, next_sigma, best, xi=xi, kappa=kappa)[0]),
+            "minimum": getattr(objective, "minimum", None), "name": getattr(objective, "name", name),
+        }
+        value = objective(trial.config)
+        bo.tell(trial, value)
+        x_obs.append(next_x)
+        y_obs.append(value)
+        step += 1
 
 
 def bo_steps_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",
                   lengthscale=None, seed=0, n_startup=3, n_grid=401, truth=True) -> list:
-    """Run BayesianOptimization on a 1-D objective and return its state before each proposal.
-
-    objective_1d: an objective with a one-dimensional numeric `.space` (default: `forrester()`).
-    The run: `n_startup` Sobol points, then `n_steps` proposals, each evaluated. Entry k of the returned
-    list (k = 0..n_steps) is a dict describing the moment after n_startup + k observations:
-      x_obs, y_obs    the observations so far (x in the objective's units)
-      grid            n_grid points across the range; truth the objective on it (None if truth=False)
-      mu, sigma       the GP posterior mean and std on the grid (the GP the searcher just fitted)
-      acq             the acquisition on the grid: EI, PI or -(mu - kappa sigma) for "ucb"
-      next_x, next_acq  the point BayesianOptimization proposes next and its acquisition value
-      best            the incumbent (lowest y so far); lengthscale, signal_variance, noise of the GP
-    lengthscale=None fits the GP's hyperparameters by marginal likelihood at every step (what the
-    searcher does); a number fixes the length-scale (in the unit interval, signal variance 1, noise
-    1e-4 on standardized y) to show a GP that is too wiggly (small) or too stiff (large).
-    The searcher models y itself (y_transform="none"), so the figure shows what it optimizes.
-    The next point maximizes the acquisition over the whole interval (random candidates refined by
-    L-BFGS-B), so next_acq >= max(acq) on the grid, up to a point the searcher refuses as a repeat.
-    """
-    from ..tasks.test_functions import forrester
-
-    objective = forrester() if objective_1d is None else objective_1d
-    space = objective.space
-    if len(space) != 1 or isinstance(space[space.names[0]], Categorical):
-        raise ValueError(f"bo_steps_data needs an objective with one numeric dimension, but its space is {space!r}")
-    if acquisition not in _ACQUISITION_LABELS:
-        raise ValueError(f"acquisition must be one of {sorted(_ACQUISITION_LABELS)}, but got {acquisition!r}")
-    if n_startup < 2 or n_steps < 0:
-        raise ValueError(f"need n_startup >= 2 and n_steps >= 0, but got n_startup={n_startup!r}, n_steps={n_steps!r}")
-    name, dim = space.names[0], space[space.names[0]]
-    bo = BayesianOptimization(space, seed=seed, n_startup=n_startup, kernel=kernel, acquisition=acquisition,
-                              xi=xi, kappa=kappa, y_transform="none")
-    if lengthscale is not None:  # a GP whose hyperparameters stay where we put them
-        bo._gps["none"] = bo.gp = GaussianProcess(kernel, lengthscale=lengthscale, optimize=False)
-    u_grid = np.linspace(0.0, 1.0, n_grid)
-    grid = dim.from_unit(u_grid)
-    truth_values = np.array([objective({name: v}) for v in grid]) if truth else None
-    for _ in range(n_startup):
-        trial = bo.ask()
-        bo.tell(trial, objective(trial.config))
-    states = []
-    for step in range(n_steps + 1):
-        trial = bo.ask()  # fits the GP to everything so far and maximizes the acquisition
-        x_obs = np.array([t.config[name] for t, _ in bo.history], dtype=float)
-        y_obs = np.array([v for _, v in bo.history], dtype=float)
-        best = float(np.min(y_obs))
-        gp = bo.gp
-        mu, sigma = gp.predict(space.snap(u_grid[:, None]), return_std=True)
-        next_x = float(trial.config[name])
-        next_mu, next_sigma = gp.predict(space.to_unit(trial.config), return_std=True)
-        states.append({
-            "step": step, "n_startup": n_startup, "acquisition": acquisition, "xi": xi, "kappa": kappa,
-            "kernel": kernel, "lengthscale_fixed": lengthscale is not None,
-            "lengthscale": float(gp.lengthscales_[0]), "signal_variance": gp.signal_variance_,
-            "noise": gp.noise_, "x_obs": x_obs, "y_obs": y_obs, "best": best,
-            "grid": grid, "truth": truth_values, "mu": mu, "sigma": sigma,
-            "acq": _acquisition_curve(acquisition, mu, sigma, best, xi, kappa),
-            "next_x": next_x,
-            "next_acq": float(_acquisition_curve(acquisition, next_mu, next_sigma, best, xi, kappa)[0]),
-            "minimum": getattr(objective, "minimum", None), "name": getattr(objective, "name", name),
-        })
-        if step < n_steps:
-            bo.tell(trial, objective(trial.config))
-    return states
+    """The first n_steps + 1 states of `bo_steps` (steps 0..n_steps) as a list; see there for the keys."""
+    if n_steps < 0:
+        raise ValueError(f"need n_steps >= 0, but got n_steps={n_steps!r}")
+    steps = bo_steps(objective_1d, acquisition, xi, kappa, kernel, lengthscale, seed, n_startup, n_grid, truth)
+    return list(islice(steps, n_steps + 1))
 
 
 def bo_step_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",
                  lengthscale=None, seed=0, n_startup=3, n_grid=401, truth=True) -> dict:
     """The state of BayesianOptimization on a 1-D objective after n_startup + n_steps observations:
-    the last entry of `bo_steps_data` with the same arguments (see there for the keys)."""
+    the last entry of `bo_steps_data` with the same arguments (see `bo_steps` for the keys)."""
     return bo_steps_data(objective_1d, n_steps, acquisition, xi, kappa, kernel, lengthscale, seed, n_startup,
                          n_grid, truth)[-1]
 
@@ -121,7 +134,7 @@ def plot_bo_step(data: dict) -> Figure:
     through both panels."""
     fig = Figure(figsize=(7.5, 5.0), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
-    _draw_posterior(top, data["x_obs"], data["y_obs"], data["grid"], data["mu"], data["sigma"],
+    draw_posterior(top, data["x_obs"], data["y_obs"], data["grid"], data["mu"], data["sigma"],
                     truth=data["truth"])
     if data["step"] > 0:
         top.plot(data["x_obs"][-1], data["y_obs"][-1], "o", ms=11, mfc="none", mec="tab:red", zorder=6,
@@ -174,24 +187,29 @@ def plot_trials_to_target(results: dict, caps: dict | None = None) -> Figure:
     ax.grid(axis="x", alpha=0.3)
     ax.set_title("trials to target, one dot per seed (| median, > not reached)", fontsize=10)
     return fig
+
+
 XI_CHOICES = (0.0, 0.001, 0.01, 0.1, 0.3, 1.0, 3.0)
 
 
-class AcquisitionExplorer(_Explorer):
+class AcquisitionExplorer(Explorer):
     """Bayesian optimization on a 1-D objective (default forrester()), one step at a time.
 
     Controls: step (BO iteration after the initial design), acquisition (EI / PI / UCB), xi (EI, PI),
     kappa (UCB), kernel, length-scale ("auto" = fitted by marginal likelihood every step, or fixed),
-    seed (the initial design). Every setting but the step reruns BO from the same initial design;
-    runs are cached, so stepping is instant. After each draw: `data` (a bo_step_data dict), `figure`,
-    `png`, `n_draws`.
+    seed (the initial design). Every setting but the step is a different BO run from the same initial
+    design. Runs are kept: the one you start with is computed to max_steps when the explorer is built,
+    so stepping through it is instant; another setting is computed as far as the step you look at and
+    extended when you step on. xi under UCB and kappa under EI or PI change nothing and redraw nothing.
+    After each draw: `data` (a bo_steps state), `figure`, `png`, `n_draws`.
     """
 
     def __init__(self, objective_1d=None, step=0, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",
                  lengthscale="auto", seed=1, n_startup=3, max_steps=15):
         style = {"description_width": "initial"}
         self.objective = forrester() if objective_1d is None else objective_1d
-        self.n_startup, self.max_steps, self._runs = n_startup, max_steps, {}
+        self.n_startup, self.max_steps = n_startup, max_steps
+        self._runs = {}  # run settings -> (the bo_steps iterator, the states it has given so far)
         self.step = widgets.IntSlider(value=step, min=0, max=max_steps, description="BO step", style=style)
         self.acquisition = widgets.ToggleButtons(options=(("EI", "ei"), ("PI", "pi"), ("UCB", "ucb")),
                                                  value=acquisition, description="acquisition")
@@ -205,22 +223,36 @@ class AcquisitionExplorer(_Explorer):
         controls = (self.step, self.acquisition, self.xi, self.kappa, self.kernel, self.lengthscale, self.seed)
         self._setup([widgets.HBox([self.step, self.seed]), widgets.HBox([self.acquisition]),
                      widgets.HBox([self.xi, self.kappa]), widgets.HBox([self.kernel, self.lengthscale])], controls)
+        self.states(self.key()[1:], max_steps)
 
-    def run(self) -> list:
-        """The cached list of bo_steps_data states (steps 0..max_steps) for the current settings."""
-        ls = None if self.lengthscale.value == "auto" else self.lengthscale.value
-        key = (self.acquisition.value, self.xi.value, self.kappa.value, self.kernel.value, ls, self.seed.value)
-        if key not in self._runs:
-            self._runs[key] = bo_steps_data(self.objective, self.max_steps, self.acquisition.value, self.xi.value,
-                                            self.kappa.value, self.kernel.value, ls, self.seed.value, self.n_startup)
-        return self._runs[key]
-
-    def _redraw(self, change=None):
+    def sync_controls(self):
         self.xi.disabled = self.acquisition.value == "ucb"
         self.kappa.disabled = self.acquisition.value != "ucb"
-        self.data = self.run()[self.step.value]
-        self.figure = plot_bo_step(self.data)
-        self._show()
+
+    def key(self):
+        ucb = self.acquisition.value == "ucb"
+        lengthscale = None if self.lengthscale.value == "auto" else self.lengthscale.value
+        return (self.step.value, self.acquisition.value, None if ucb else self.xi.value,
+                self.kappa.value if ucb else None, self.kernel.value, lengthscale, self.seed.value)
+
+    def states(self, run, step) -> list:
+        """States 0..step (at least) of the BO run with settings `run` = key()[1:], computed as needed."""
+        if run not in self._runs:
+            acquisition, xi, kappa, kernel, lengthscale, seed = run
+            self._runs[run] = (bo_steps(self.objective, acquisition, self.xi.value if xi is None else xi,
+                                        self.kappa.value if kappa is None else kappa, kernel, lengthscale, seed,
+                                        self.n_startup), [])
+        steps, states = self._runs[run]
+        if len(states) <= step:
+            self.busy(f"running Bayesian optimization to step {step} ...")
+            states.extend(islice(steps, step + 1 - len(states)))
+        return states
+
+    def compute(self, key):
+        return self.states(key[1:], key[0])[key[0]]
+
+    def draw(self, data):
+        return plot_bo_step(data)
 
 
 def acquisition_explorer(objective_1d=None, step=0, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",

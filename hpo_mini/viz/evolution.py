@@ -1,10 +1,10 @@
 """Figures and widgets for lesson 08 (evolutionary search): a generation stepper for the genetic algorithm
 and a view of population-based training.
 
-Plain functions take data and return a `matplotlib.figure.Figure`; the explorers are thin ipywidgets
-layers over them (`_Explorer` and `figure_png` from `hpo_mini.widgets`).
+Plain functions take data and return a `matplotlib.figure.Figure`; the explorers are thin `Explorer`s
+(viz/explorer.py) over them.
 
-    from .evolution import ga_run_data, plot_generation, generation_explorer
+    from hpo_mini.viz.evolution import ga_run_data, plot_generation, generation_explorer
     run = ga_run_data(population=10, mutation_rate=0.5, elitism=1, seed=0)
     plot_generation(run, 3)              # generation 3 on a 2-D slice, coloured by loss
     generation_explorer()                # the same, with knobs and a "next generation" button
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from ..pbt import PBT
@@ -21,9 +23,10 @@ from ..runner import optimize
 from ..searchers.genetic import GeneticAlgorithm
 from ..tasks.noisy_quadratic import noisy_quadratic
 from ..tasks.test_functions import branin
-from .explorer import _Explorer
+from .explorer import Explorer
 
-__all__ = ["ga_run_data", "diversity", "plot_generation", "GenerationExplorer", "generation_explorer",
+__all__ = ["ga_run_data", "diversity", "plot_generation", "generation_frame", "draw_generation", "GenerationExplorer",
+           "generation_explorer",
            "pbt_data", "plot_pbt", "PBTExplorer", "pbt_explorer"]
 
 N_GRID = 80  # background contour resolution per axis
@@ -73,41 +76,27 @@ def plot_generation(run: dict, g: int) -> Figure:
     """Left: generation g on the 2-D slice (unit cube), coloured by loss rank; elites as stars; a grey line
     from each child to its two parents (crossover, in generation g - 1, hollow grey circles) and an arrow
     from the crossover point to the child (mutation). Right: best-so-far and median loss per generation,
-    and the population's diversity."""
+    and the population's diversity. Drawn as the run's frame (`generation_frame`) and generation g on it
+    (`draw_generation`)."""
+    fig = generation_frame(run)
+    draw_generation(fig, run, g)
+    return fig
+
+
+def generation_frame(run: dict) -> Figure:
+    """What plot_generation draws for every generation of a run: the objective's contours, the colour bar
+    of loss ranks, and the progress panel (best, median, diversity per generation)."""
     gens = run["generations"]
-    if not 0 <= g < len(gens):
-        raise ValueError(f"generation must be in [0, {len(gens) - 1}], but got {g!r}")
     i, j = run["dims"]
-    gen = gens[g]
     fig = Figure(figsize=(10.5, 4.4))
     ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     background = run["background"]
     levels = np.quantile(background, np.linspace(0, 1, 15))
     ax.contourf(run["grid_u"], run["grid_u"], background, levels=np.unique(levels), cmap="Greys", alpha=0.45)
-    if g > 0:
-        prev = gens[g - 1]["points"]
-        ax.scatter(prev[:, i], prev[:, j], s=40, facecolors="none", edgecolors="0.35", lw=0.8,
-                   label=f"generation {g - 1}")
-        for m in np.nonzero(~gen["elite"])[0]:
-            for p in set(gen["parents"][m]):
-                ax.plot([prev[p, i], gen["bred"][m, i]], [prev[p, j], gen["bred"][m, j]], color="0.45", lw=0.6,
-                        alpha=0.7)
-            if gen["mutated"][m].any():
-                ax.annotate("", xy=(gen["points"][m, i], gen["points"][m, j]),
-                            xytext=(gen["bred"][m, i], gen["bred"][m, j]),
-                            arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 0.9})
-    losses = np.nan_to_num(gen["losses"], nan=np.inf)
-    rank = np.argsort(np.argsort(losses))
-    pts = gen["points"]
-    sc = ax.scatter(pts[~gen["elite"], i], pts[~gen["elite"], j], c=rank[~gen["elite"]], cmap="viridis_r",
-                    vmin=0, vmax=len(rank) - 1, s=55, edgecolors="k", lw=0.6, zorder=3, label="children")
-    if gen["elite"].any():
-        ax.scatter(pts[gen["elite"], i], pts[gen["elite"], j], c=rank[gen["elite"]], cmap="viridis_r", vmin=0,
-                   vmax=len(rank) - 1, marker="*", s=260, edgecolors="k", lw=0.8, zorder=4, label="elite (kept)")
-    fig.colorbar(sc, ax=ax, label="loss rank in generation (0 = best)", fraction=0.046, pad=0.03)
+    ranks = ScalarMappable(Normalize(0, len(gens[0]["losses"]) - 1), cmap="viridis_r")
+    fig.colorbar(ranks, ax=ax, label="loss rank in generation (0 = best)", fraction=0.046, pad=0.03)
     ax.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.02), xlabel=f"{run['names'][i]} (unit scale)",
-           ylabel=f"{run['names'][j]} (unit scale)", title=f"generation {g}: grey lines = crossover, red = mutation")
-    ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
+           ylabel=f"{run['names'][j]} (unit scale)")
 
     x = np.arange(len(gens))
     shift = 0.0 if run["minimum"] is None else run["minimum"]
@@ -115,16 +104,12 @@ def plot_generation(run: dict, g: int) -> Figure:
     ax2.semilogy(x, np.maximum(run["best"] - shift, floor), "o-", color="tab:blue", label="best so far")
     ax2.semilogy(x, np.maximum(run["median"] - shift, floor), "s--", color="tab:green", ms=4,
                  label="population median")
-    ax2.axvline(g, color="0.5", lw=0.8)
     ax2.set(xlabel="generation", ylabel="regret (loss - minimum)" if run["minimum"] is not None else "loss",
             title="progress and diversity")
     twin = ax2.twinx()
     twin.plot(x, run["diversity"], ":", color="tab:red", label="diversity")
     twin.set_ylabel("diversity (mean distance to centroid)", color="tab:red")
     twin.set_ylim(0, max(0.5, 1.1 * run["diversity"].max()))
-    lines = ax2.get_legend_handles_labels()
-    more = twin.get_legend_handles_labels()
-    ax2.legend(lines[0] + more[0], lines[1] + more[1], fontsize=7, loc="lower left")
     s = run["settings"]
     fig.suptitle(f"GA on a 2-D slice: population {s['population']}, mutation rate {s['mutation_rate']}, "
                  f"elitism {s['elitism']}, tournament {s['tournament_size']}, seed {s['seed']}", fontsize=10)
@@ -132,11 +117,50 @@ def plot_generation(run: dict, g: int) -> Figure:
     return fig
 
 
+def draw_generation(fig, run: dict, g: int) -> list:
+    """Generation g on a `generation_frame` of the run: its points, parents, mutations, the title, the
+    legends and the line marking g on the progress panel. Returns the artists drawn."""
+    gens = run["generations"]
+    if not 0 <= g < len(gens):
+        raise ValueError(f"generation must be in [0, {len(gens) - 1}], but got {g!r}")
+    ax, ax2, _, twin = fig.axes  # the slice, the progress panel, the colour bar, the diversity axis
+    i, j = run["dims"]
+    gen = gens[g]
+    artists = []
+    if g > 0:
+        prev = gens[g - 1]["points"]
+        artists.append(ax.scatter(prev[:, i], prev[:, j], s=40, facecolors="none", edgecolors="0.35", lw=0.8,
+                                  label=f"generation {g - 1}"))
+        for m in np.nonzero(~gen["elite"])[0]:
+            for p in set(gen["parents"][m]):
+                artists += ax.plot([prev[p, i], gen["bred"][m, i]], [prev[p, j], gen["bred"][m, j]], color="0.45",
+                                   lw=0.6, alpha=0.7)
+            if gen["mutated"][m].any():
+                artists.append(ax.annotate("", xy=(gen["points"][m, i], gen["points"][m, j]),
+                                           xytext=(gen["bred"][m, i], gen["bred"][m, j]),
+                                           arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 0.9}))
+    losses = np.nan_to_num(gen["losses"], nan=np.inf)
+    rank = np.argsort(np.argsort(losses))
+    pts = gen["points"]
+    artists.append(ax.scatter(pts[~gen["elite"], i], pts[~gen["elite"], j], c=rank[~gen["elite"]], cmap="viridis_r",
+                              vmin=0, vmax=len(rank) - 1, s=55, edgecolors="k", lw=0.6, zorder=3, label="children"))
+    if gen["elite"].any():
+        artists.append(ax.scatter(pts[gen["elite"], i], pts[gen["elite"], j], c=rank[gen["elite"]], cmap="viridis_r",
+                                  vmin=0, vmax=len(rank) - 1, marker="*", s=260, edgecolors="k", lw=0.8, zorder=4,
+                                  label="elite (kept)"))
+    artists.append(ax.set_title(f"generation {g}: grey lines = crossover, red = mutation"))
+    artists.append(ax.legend(loc="upper right", fontsize=7, framealpha=0.8))
+    artists.append(ax2.axvline(g, color="0.5", lw=0.8))
+    lines, more = ax2.get_legend_handles_labels(), twin.get_legend_handles_labels()
+    artists.append(ax2.legend(lines[0] + more[0], lines[1] + more[1], fontsize=7, loc="lower left"))  # over the line
+    return artists
+
+
 MUTATION_RATES = (0.0, 0.1, 0.25, 0.5, 1.0)
 MUTATION_SCALES = (0.01, 0.03, 0.1, 0.3, 1.0)
 
 
-class GenerationExplorer(_Explorer):
+class GenerationExplorer(Explorer):
     """Step a GA through its generations on a 2-D objective (default branin()).
 
     Controls: generation (slider) and a "next generation" button that moves it by one; mutation rate,
@@ -173,19 +197,26 @@ class GenerationExplorer(_Explorer):
         """One generation on (the button's action); at the last generation it stays."""
         self.generation.value = min(self.generation.value + 1, self.generation.max)
 
-    def run(self) -> dict:
-        key = (self.population.value, self.mutation_rate.value, self.mutation_scale.value, self.elitism.value,
-               self.tournament_size.value, self.seed.value)
-        if key not in self._runs:
-            self._runs[key] = ga_run_data(self.objective, self.population.value, self.mutation_rate.value,
-                                          self.elitism.value, self.n_generations, self.seed.value,
-                                          self.tournament_size.value, self.mutation_scale.value)
-        return self._runs[key]
+    def key(self):
+        return (self.generation.value, self.population.value, self.mutation_rate.value, self.mutation_scale.value,
+                self.elitism.value, self.tournament_size.value, self.seed.value)
 
-    def _redraw(self, change=None):
-        self.data = self.run()
-        self.figure = plot_generation(self.data, self.generation.value)
-        self._show()
+    def compute(self, key):
+        run = key[1:]
+        if run not in self._runs:
+            population, mutation_rate, mutation_scale, elitism, tournament_size, seed = run
+            self._runs[run] = ga_run_data(self.objective, population, mutation_rate, elitism, self.n_generations,
+                                          seed, tournament_size, mutation_scale)
+        return self._runs[run]
+
+    def frame_key(self, key):
+        return key[1:]  # the run: stepping through its generations only moves the points
+
+    def draw_frame(self, data):
+        return generation_frame(data)
+
+    def draw_moving(self, figure, data):
+        return draw_generation(figure, data, self.generation.value)
 
 
 def generation_explorer(objective=None, generation=0, population=10, mutation_rate=0.5, mutation_scale=0.1,
@@ -242,13 +273,13 @@ def plot_pbt(result, name=None, fixed=None) -> Figure:
     return fig
 
 
-class PBTExplorer(_Explorer):
+class PBTExplorer(Explorer):
     """PBT on the noisy quadratic (or another checkpointable task): population, rounds length
     (ready_every), explore strategy and seed. After each draw: `data` (pbt_data), `figure`, `png`."""
 
     def __init__(self, task=None, population=10, ready_every=25, explore="perturb", seed=0):
         style = {"description_width": "initial"}
-        self.task, self._runs = task, {}
+        self.task = task
         self.population = widgets.IntSlider(value=population, min=4, max=20, step=2, description="population",
                                             style=style)
         self.ready_every = widgets.SelectionSlider(options=(5, 10, 25, 50, 100, 250), value=ready_every,
@@ -259,13 +290,16 @@ class PBTExplorer(_Explorer):
         self._setup([widgets.HBox([self.population, self.ready_every]), widgets.HBox([self.explore, self.seed])],
                     controls)
 
-    def _redraw(self, change=None):
-        key = (self.population.value, self.ready_every.value, self.explore.value, self.seed.value)
-        if key not in self._runs:
-            self._runs[key] = pbt_data(self.task, *key[:2], explore=key[2], seed=key[3])
-        self.data = self._runs[key]
-        self.figure = plot_pbt(self.data["pbt"], fixed=self.data["fixed"])
-        self._show()
+    def key(self):
+        return self.population.value, self.ready_every.value, self.explore.value, self.seed.value
+
+    def compute(self, key):
+        population, ready_every, explore, seed = key
+        self.busy("running PBT ...")
+        return pbt_data(self.task, population, ready_every, explore=explore, seed=seed)
+
+    def draw(self, data):
+        return plot_pbt(data["pbt"], fixed=data["fixed"])
 
 
 def pbt_explorer(task=None, population=10, ready_every=25, explore="perturb", seed=0) -> PBTExplorer:

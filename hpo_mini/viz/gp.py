@@ -1,20 +1,21 @@
 """Figures and the explorer for Gaussian processes (lesson 04): posteriors, kernel prior samples, the
-marginal-likelihood surface.
+marginal-likelihood surface, and `gp_explorer` (a thin `Explorer` over `gp_data` and `plot_gp_posterior`).
 """
 
 from __future__ import annotations
 
 import ipywidgets as widgets
-import numpy as np  # noqa: E402
+import numpy as np
 from matplotlib.figure import Figure
 
 from ..models.gp import KERNELS, GaussianProcess
 from ..tasks.test_functions import forrester
-from .explorer import _Explorer
+from .explorer import Explorer
 
-__all__ = ["plot_gp_posterior", "plot_gp_fits", "kernel_prior_samples", "plot_kernel_comparison", "lml_surface", "plot_lml_surface", "gp_data", "GPExplorer", "gp_explorer"]
+__all__ = ["draw_posterior", "plot_gp_posterior", "plot_gp_fits", "kernel_prior_samples", "plot_kernel_comparison",
+           "lml_surface", "plot_lml_surface", "gp_data", "GPExplorer", "gp_explorer"]
 
-def _draw_posterior(ax, x_train, y_train, x_grid, mu, sigma, samples=None, truth=None):
+def draw_posterior(ax, x_train, y_train, x_grid, mu, sigma, samples=None, truth=None):
     """One GP posterior on `ax`: truth (dashed), mean, mean +- 2 sigma, samples, training points."""
     x_grid, mu, sigma = (np.asarray(a, dtype=float).ravel() for a in (x_grid, mu, sigma))
     if truth is not None:
@@ -34,7 +35,7 @@ def plot_gp_posterior(x_train, y_train, x_grid, mu, sigma, samples=None, truth=N
     the true function on the grid."""
     fig = Figure(figsize=(7, 3.4), layout="constrained")
     ax = fig.subplots()
-    _draw_posterior(ax, x_train, y_train, x_grid, mu, sigma, samples, truth)
+    draw_posterior(ax, x_train, y_train, x_grid, mu, sigma, samples, truth)
     ax.set(xlabel="x", ylabel="f(x)", title=title or f"GP posterior from {len(np.ravel(y_train))} observations")
     ax.legend(fontsize=8, loc="best")
     return fig
@@ -48,7 +49,7 @@ def plot_gp_fits(x_train, y_train, x_grid, fits: dict, truth=None) -> Figure:
     fig = Figure(figsize=(3.6 * len(fits), 3.2), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(fits), sharey=True, squeeze=False)[0])
     for ax, (title, (mu, sigma)) in zip(axes, fits.items()):
-        _draw_posterior(ax, x_train, y_train, x_grid, mu, sigma, truth=truth)
+        draw_posterior(ax, x_train, y_train, x_grid, mu, sigma, truth=truth)
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("x")
     axes[0].set_ylabel("f(x)")
@@ -128,47 +129,50 @@ def plot_lml_surface(lengthscales, noise_stds, lml, optima=None, levels=None) ->
     return fig
 
 
-# --- lessons 04-05: Gaussian processes and Bayesian optimization ---
-# Two explorers: a GP fitted to points of a 1-D function (lesson 04) and Bayesian optimization
-# stepped on it (lesson 05). Their figures come from plain functions in viz.py.
-
-
-
-
 LENGTHSCALE_CHOICES = ("auto", 0.01, 0.03, 0.1, 0.3, 1.0)  # "auto": fitted by marginal likelihood
+
+
+def _gp_posterior(n_train, kernel, lengthscale, noise, seed, n_grid):
+    """(the fitted GP, gp_data's dict without the samples): the part that costs a fit."""
+    f = forrester()
+    rng = np.random.default_rng(seed)
+    x_train = np.sort(rng.random(n_train))
+    y_train = np.array([f({"x0": x}) for x in x_train])
+    fixed = lengthscale != "auto"
+    gp = (GaussianProcess(kernel, lengthscale=lengthscale, noise=noise, optimize=False) if fixed
+          else GaussianProcess(kernel, lengthscale=0.3, optimize=True, seed=seed)).fit(x_train[:, None], y_train)
+    grid = np.linspace(0, 1, n_grid)
+    mu, sigma = gp.predict(grid[:, None], return_std=True)
+    return gp, {"x_train": x_train, "y_train": y_train, "grid": grid, "truth": np.array([f({"x0": x}) for x in grid]),
+                "mu": mu, "sigma": sigma, "kernel": kernel, "lengthscale_fixed": fixed,
+                "lengthscale": float(gp.lengthscales_[0]), "signal_variance": gp.signal_variance_,
+                "noise": gp.noise_, "lml": gp.log_marginal_likelihood()}
 
 
 def gp_data(n_train=6, kernel="matern52", lengthscale="auto", noise=1e-4, n_samples=0, seed=0,
             n_grid=301) -> dict:
     """A GP fitted to n_train points of forrester() drawn uniformly (seeded), predicted on a grid.
 
-    lengthscale="auto" fits (length-scale, signal variance, noise) by marginal likelihood; a number
-    fixes the length-scale (signal variance 1 and `noise` on standardized y). Returns a dict with
-    x_train, y_train, grid, truth, mu, sigma, samples ((n_samples, n_grid) posterior draws, or None),
-    and the GP's lengthscale, signal_variance, noise and log marginal likelihood `lml`.
+    lengthscale="auto" fits (length-scale, signal variance, noise) by marginal likelihood, starting
+    from the GP's defaults (`noise` is not used); a number fixes the length-scale (signal variance 1
+    and `noise` on standardized y). Returns a dict with x_train, y_train, grid, truth, mu, sigma,
+    samples ((n_samples, n_grid) posterior draws, or None), and the GP's lengthscale,
+    signal_variance, noise and log marginal likelihood `lml`.
     """
-    f = forrester()
-    rng = np.random.default_rng(seed)
-    x_train = np.sort(rng.random(n_train))
-    y_train = np.array([f({"x0": x}) for x in x_train])
-    fixed = lengthscale != "auto"
-    gp = GaussianProcess(kernel, lengthscale=lengthscale if fixed else 0.3, noise=noise, optimize=not fixed,
-                         seed=seed).fit(x_train[:, None], y_train)
-    grid = np.linspace(0, 1, n_grid)
-    mu, sigma = gp.predict(grid[:, None], return_std=True)
-    samples = gp.sample(grid[:, None], n_samples, rng=seed) if n_samples else None
-    return {"x_train": x_train, "y_train": y_train, "grid": grid, "truth": np.array([f({"x0": x}) for x in grid]),
-            "mu": mu, "sigma": sigma, "samples": samples, "kernel": kernel, "lengthscale_fixed": fixed,
-            "lengthscale": float(gp.lengthscales_[0]), "signal_variance": gp.signal_variance_,
-            "noise": gp.noise_, "lml": gp.log_marginal_likelihood()}
+    gp, data = _gp_posterior(n_train, kernel, lengthscale, noise, seed, n_grid)
+    samples = gp.sample(data["grid"][:, None], n_samples, rng=seed) if n_samples else None
+    return {**data, "samples": samples}
 
 
-class GPExplorer(_Explorer):
+class GPExplorer(Explorer):
     """A GP on points of forrester(): number of points, kernel, length-scale (auto = fitted), noise,
-    posterior samples. After each draw: `data` (from gp_data), `figure`, `png`, `n_draws`."""
+    posterior samples. After each draw: `data` (from gp_data), `figure`, `png`, `n_draws`. Fits are
+    cached, so the number of samples only draws new samples."""
 
-    def __init__(self, n_train=6, kernel="matern52", lengthscale="auto", noise=1e-4, n_samples=3, seed=0):
+    def __init__(self, n_train=6, kernel="matern52", lengthscale="auto", noise=1e-4, n_samples=3, seed=0,
+                 n_grid=301):
         style = {"description_width": "initial"}
+        self.n_grid, self._fits = n_grid, {}
         self.n_train = widgets.IntSlider(value=n_train, min=2, max=20, description="points n", style=style)
         self.kernel = widgets.ToggleButtons(options=("matern52", "rbf"), value=kernel, description="kernel")
         self.lengthscale = widgets.SelectionSlider(options=LENGTHSCALE_CHOICES, value=lengthscale,
@@ -181,16 +185,30 @@ class GPExplorer(_Explorer):
         self._setup([widgets.HBox([self.kernel, self.lengthscale]),
                      widgets.HBox([self.n_train, self.noise]), widgets.HBox([self.n_samples, self.seed])], controls)
 
-    def _redraw(self, change=None):
+    def sync_controls(self):
         self.noise.disabled = self.lengthscale.value == "auto"  # fitted along with the length-scale
-        d = self.data = gp_data(self.n_train.value, self.kernel.value, self.lengthscale.value, self.noise.value,
-                                self.n_samples.value, self.seed.value)
+
+    def key(self):
+        noise = None if self.lengthscale.value == "auto" else self.noise.value
+        return (self.n_train.value, self.kernel.value, self.lengthscale.value, noise, self.n_samples.value,
+                self.seed.value)
+
+    def compute(self, key):
+        n_train, kernel, lengthscale, noise, n_samples, seed = key
+        fit = (n_train, kernel, lengthscale, noise, seed)
+        if fit not in self._fits:
+            self.busy("fitting the GP ...")
+            self._fits[fit] = _gp_posterior(n_train, kernel, lengthscale, noise, seed, self.n_grid)
+        gp, data = self._fits[fit]
+        samples = gp.sample(data["grid"][:, None], n_samples, rng=seed) if n_samples else None
+        return {**data, "samples": samples}
+
+    def draw(self, d):
         how = "fixed" if d["lengthscale_fixed"] else "fitted"
         title = (f"{d['kernel']}, l = {d['lengthscale']:.3g} ({how}), noise var {d['noise']:.2g}, "
                  f"log ML {d['lml']:.1f}")
-        self.figure = plot_gp_posterior(d["x_train"], d["y_train"], d["grid"], d["mu"], d["sigma"],
-                                        samples=d["samples"], truth=d["truth"], title=title)
-        self._show()
+        return plot_gp_posterior(d["x_train"], d["y_train"], d["grid"], d["mu"], d["sigma"], samples=d["samples"],
+                                 truth=d["truth"], title=title)
 
 
 def gp_explorer(n_train=6, kernel="matern52", lengthscale="auto", noise=1e-4, n_samples=3, seed=0) -> GPExplorer:

@@ -3,9 +3,9 @@ halving on learning curves (who is killed at which rung, and the late bloomer it
 simulated cluster's timeline.
 
 Figures are plain functions (data in, `matplotlib.figure.Figure` out); the two explorers are thin
-ipywidgets layers over them (`_Explorer` from hpo_mini.widgets):
+`Explorer`s (viz/explorer.py) over them:
 
-    from .multi_fidelity import bracket_planner, sh_curves_explorer
+    from hpo_mini.viz.multi_fidelity import bracket_planner, sh_curves_explorer
     planner = bracket_planner(max_budget=81, eta=3, min_budget=1)
     planner.eta.value = 2            # the table (planner.table) and the figure (planner.png) redraw
 """
@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from IPython.display import clear_output
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ..searchers.hyperband import bracket_cost, hyperband_brackets
 from ..searchers.successive_halving import sh_rungs
 from ..tasks.learning_curves import synthetic_curves
-from .explorer import _Explorer
+from .explorer import Explorer
 
 __all__ = [
     "bracket_rows",
@@ -87,11 +87,11 @@ def plot_brackets(min_budget, max_budget, eta) -> Figure:
     return fig
 
 
-class BracketPlanner(_Explorer):
+class BracketPlanner(Explorer):
     """Sliders for R (max budget), eta and the minimum budget over the Hyperband table and its picture.
 
-    After each draw: `data` (bracket_rows), `table` (format_brackets text), `figure`, `png`, `n_draws`.
-    A minimum budget above R is clipped to R (one bracket, every config at full budget).
+    After each draw: `data` (bracket_rows), `table` (format_brackets text), `figure`, `png`, `n_draws`. A minimum budget above R is clipped to R (one bracket, every
+    config at full budget), so moving it further above R redraws nothing.
     """
 
     def __init__(self, max_budget=81, eta=3, min_budget=1):
@@ -101,21 +101,25 @@ class BracketPlanner(_Explorer):
         self.eta = widgets.IntSlider(value=eta, min=2, max=5, description="eta", style=style)
         self.min_budget = widgets.SelectionSlider(options=(1, 2, 3, 5, 9, 27), value=min_budget,
                                                   description="min budget", style=style)
-        self.text = widgets.Output()
-        self.table = ""
         controls = (self.max_budget, self.eta, self.min_budget)
-        self._setup([widgets.HBox(list(controls)), self.text], controls)
+        self._setup([widgets.HBox(list(controls))], controls)
 
-    def _redraw(self, change=None):
-        r_max, eta = self.max_budget.value, self.eta.value
-        r_min = min(self.min_budget.value, r_max)
-        self.data = bracket_rows(r_min, r_max, eta)
-        self.table = format_brackets(r_min, r_max, eta)
-        self.figure = plot_brackets(r_min, r_max, eta)
-        with self.text:
-            clear_output(wait=True)
-            print(self.table)
-        self._show()
+    def key(self):
+        return min(self.min_budget.value, self.max_budget.value), self.max_budget.value, self.eta.value
+
+    def compute(self, key):
+        return bracket_rows(*key)
+
+    def draw(self, data):
+        return plot_brackets(*self.key())
+
+    def caption(self, data):
+        return format_brackets(*self.key())
+
+    @property
+    def table(self) -> str:
+        """The Hyperband table shown above the picture (format_brackets)."""
+        return format_brackets(*self.key())
 
 
 def bracket_planner(max_budget=81, eta=3, min_budget=1) -> BracketPlanner:
@@ -167,13 +171,20 @@ def plot_sh_curves(data) -> Figure:
     budgets = [r for _, r in rungs]
     cmap = colormaps["plasma"]
     colors = {r: cmap(0.85 * i / max(1, len(budgets) - 1)) for i, r in enumerate(budgets)}
+    # one collection per rung, not three lines per curve: a figure of 243 artists draws several times slower
+    seen, kills, unseen = {r: [] for r in budgets}, {r: [] for r in budgets}, []
     for i, curve in enumerate(curves):
         if np.isnan(killed[i]):
             continue
-        stop, color = int(killed[i]), colors[killed[i]]
-        ax.plot(epochs[stop - 1:], curve[stop - 1:], color="0.75", lw=0.5, ls=":", alpha=0.7)
-        ax.plot(epochs[:stop], curve[:stop], color=color, lw=0.9, alpha=0.8)
-        ax.plot(stop, curve[stop - 1], "x", color=color, ms=4)
+        stop = int(killed[i])
+        unseen.append(np.column_stack([epochs[stop - 1:], curve[stop - 1:]]))
+        seen[killed[i]].append(np.column_stack([epochs[:stop], curve[:stop]]))
+        kills[killed[i]].append((stop, curve[stop - 1]))
+    ax.add_collection(LineCollection(unseen, colors="0.75", linewidths=0.5, linestyles=":", alpha=0.7))
+    for r in budgets:
+        if seen[r]:
+            ax.add_collection(LineCollection(seen[r], colors=[colors[r]], linewidths=0.9, alpha=0.8))
+            ax.plot(*zip(*kills[r]), "x", color=colors[r], ms=4)
     for r in budgets[:-1]:
         n_killed = int(np.sum(killed == r))
         ax.plot([], [], "x-", color=colors[r], lw=0.9, ms=4, label=f"killed at {r:g} epochs ({n_killed})")
@@ -192,7 +203,7 @@ def plot_sh_curves(data) -> Figure:
     return fig
 
 
-class SHCurvesExplorer(_Explorer):
+class SHCurvesExplorer(Explorer):
     """Sliders (seed, eta, minimum budget) over `plot_sh_curves(sh_curves_data(...))`.
     After each draw: `data`, `figure`, `png`, `n_draws`."""
 
@@ -206,10 +217,14 @@ class SHCurvesExplorer(_Explorer):
         controls = (self.seed, self.eta, self.min_budget)
         self._setup([widgets.HBox(list(controls))], controls)
 
-    def _redraw(self, change=None):
-        self.data = sh_curves_data(self.seed.value, self.eta.value, self.min_budget.value, self.max_budget)
-        self.figure = plot_sh_curves(self.data)
-        self._show()
+    def key(self):
+        return self.seed.value, self.eta.value, self.min_budget.value
+
+    def compute(self, key):
+        return sh_curves_data(*key, self.max_budget)
+
+    def draw(self, data):
+        return plot_sh_curves(data)
 
 
 def sh_curves_explorer(seed=0, eta=3, min_budget=1, max_budget=81) -> SHCurvesExplorer:

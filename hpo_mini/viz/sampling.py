@@ -1,26 +1,27 @@
-"""Plain matplotlib figures for the lessons: each function takes data and returns a Figure.
+"""Figures and the coverage explorer for lesson 03 (grid and random search): what grid, random, Sobol and
+Latin-hypercube designs try, the any-time curve, the size of a full grid, log scales, hit probabilities.
 
-No global state: figures are built with `matplotlib.figure.Figure` (not pyplot), so nothing is
-shown or kept alive behind your back. In a notebook, put the returned figure last in a cell to
-see it; elsewhere, `fig.savefig("coverage.png")`.
+Figures are plain functions that take data and return a `matplotlib.figure.Figure` (not pyplot), so
+nothing is shown or kept alive behind your back; put the returned figure last in a notebook cell to
+see it, or `fig.savefig("coverage.png")`. The explorer is a thin `Explorer` (viz/explorer.py) over them.
 
-    from .sampling import coverage_points, plot_coverage
+    from hpo_mini.viz.sampling import coverage_points, plot_coverage, coverage_explorer
     points = {m: coverage_points(m, n=9, d=2, seed=0) for m in ("grid", "random")}
     plot_coverage(points)
+    coverage_explorer(n=16)       # the same with knobs
 """
 
 from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from IPython.display import Image, clear_output, display
 from matplotlib.figure import Figure
 
 from ..searchers import GridSearch, RandomSearch
 from ..space import Float, Space
-from .explorer import figure_png
+from .explorer import Explorer
 
-__all__ = ["METHODS", "largest_grid_side", "coverage_points", "n_distinct", "plot_coverage", "plot_best_so_far", "plot_grid_explosion", "plot_log_scale", "plot_hit_probability", "coverage_data", "coverage_figure", "CoverageExplorer", "coverage_explorer"]
+__all__ = ["METHODS", "largest_grid_side", "coverage_points", "n_distinct", "plot_coverage", "coverage_frame", "draw_coverage_points", "plot_best_so_far", "plot_grid_explosion", "plot_log_scale", "plot_hit_probability", "coverage_data", "coverage_figure", "CoverageExplorer", "coverage_explorer"]
 
 METHODS = ("grid", "random", "sobol", "lhs")
 _QMC = {"random": None, "sobol": "sobol", "lhs": "lhs"}  # method -> RandomSearch(qmc=...)
@@ -82,14 +83,33 @@ def plot_coverage(points_by_method: dict, important: int = 0, highlight=None) ->
     The bottom row is the point of Bergstra & Bengio (2012, Fig. 1): if only x_important matters,
     the number of *distinct* values tried along it is what counts, and the title says it.
     highlight: an optional (lo, hi) interval of the important axis to shade (e.g. where f is good).
+    Drawn as its frame (`coverage_frame`) and the points on it (`draw_coverage_points`).
     """
     if not points_by_method:
         raise ValueError("points_by_method is empty; give e.g. {'grid': coverage_points('grid', 9)}")
-    methods = list(points_by_method)
+    fig = coverage_frame(list(points_by_method), important, highlight)
+    draw_coverage_points(fig, points_by_method, important)
+    return fig
+
+
+def coverage_frame(methods, important: int = 0, highlight=None) -> Figure:
+    """The empty axes of plot_coverage: two per method, fixed limits, labels and the highlight band."""
     fig = Figure(figsize=(3.2 * len(methods), 4.6), layout="constrained")
     axes = fig.subplots(2, len(methods), squeeze=False, gridspec_kw={"height_ratios": [3, 1]})
-    for col, method in enumerate(methods):
-        X = np.atleast_2d(np.asarray(points_by_method[method], dtype=float))
+    for top, bottom in axes.T:
+        top.set(xlim=(-0.03, 1.03), ylim=(-0.03, 1.03), xlabel="x0", ylabel="x1", aspect="equal")
+        if highlight is not None:
+            bottom.axvspan(*highlight, color="gold", alpha=0.35, lw=0)
+        bottom.set(xlim=(-0.03, 1.03), ylim=(0, 1), yticks=[], xlabel=f"x{important}")
+    return fig
+
+
+def draw_coverage_points(fig, points_by_method: dict, important: int = 0) -> list:
+    """The points of each method on a `coverage_frame` and the titles that count them; returns the artists."""
+    axes = np.array(fig.axes).reshape(2, -1)
+    artists = []
+    for col, (method, points) in enumerate(points_by_method.items()):
+        X = np.atleast_2d(np.asarray(points, dtype=float))
         if X.shape[1] < 2 or not 0 <= important < X.shape[1]:
             raise ValueError(
                 f"{method}: need points with >= 2 coordinates and important < d, got shape {X.shape}"
@@ -97,16 +117,13 @@ def plot_coverage(points_by_method: dict, important: int = 0, highlight=None) ->
         color = _COLORS.get(method, "tab:gray")
         n_pairs = len({(round(a, 9), round(b, 9)) for a, b in X[:, :2]})
         top, bottom = axes[0, col], axes[1, col]
-        top.scatter(X[:, 0], X[:, 1], s=22, color=color, alpha=0.8, edgecolor="none")
-        top.set(xlim=(-0.03, 1.03), ylim=(-0.03, 1.03), xlabel="x0", ylabel="x1", aspect="equal")
-        top.set_title(f"{method}: {len(X)} trials, {n_pairs} distinct (x0, x1)", fontsize=10)
         x = X[:, important]
-        if highlight is not None:
-            bottom.axvspan(*highlight, color="gold", alpha=0.35, lw=0)
-        bottom.vlines(x, 0, 1, color=color, lw=1.2, alpha=0.8)
-        bottom.set(xlim=(-0.03, 1.03), ylim=(0, 1), yticks=[], xlabel=f"x{important}")
-        bottom.set_title(f"{method}: {n_distinct(x)} distinct x{important} values of {len(X)} trials", fontsize=9)
-    return fig
+        artists += [top.scatter(X[:, 0], X[:, 1], s=22, color=color, alpha=0.8, edgecolor="none"),
+                    bottom.vlines(x, 0, 1, color=color, lw=1.2, alpha=0.8),
+                    top.set_title(f"{method}: {len(X)} trials, {n_pairs} distinct (x0, x1)", fontsize=10),
+                    bottom.set_title(f"{method}: {n_distinct(x)} distinct x{important} values of {len(X)} trials",
+                                     fontsize=9)]
+    return artists
 
 
 def _curves(studies) -> np.ndarray:
@@ -195,11 +212,6 @@ def plot_hit_probability(n_max: int = 150, qs=(0.01, 0.05, 0.10), simulated=None
     return fig
 
 
-
-
-
-
-
 def coverage_data(method: str = "all", n: int = 16, d: int = 2, seed: int = 0) -> dict:
     """{method: (m, d) points} for one method, or for all four when method == "all"."""
     methods = METHODS if method == "all" else (method,)
@@ -211,11 +223,12 @@ def coverage_figure(method: str = "all", n: int = 16, d: int = 2, seed: int = 0,
     return plot_coverage(coverage_data(method, n, d, seed), important=0, highlight=highlight)
 
 
-class CoverageExplorer(widgets.VBox):
+class CoverageExplorer(Explorer):
     """Controls (method, n, d, seed) above the coverage figure; every change redraws it.
 
-    After each draw: `points` is the {method: array} drawn, `figure` the Figure, `png` its bytes,
-    `n_draws` counts the draws. The grid ignores the seed, so the seed slider is disabled for it.
+    After each draw: `data` is the {method: array} drawn (coverage_data), `figure` the Figure, `png` its
+    bytes, `n_draws` counts the pictures shown. The grid ignores the seed, so the seed slider is
+    disabled for it (and moving it redraws nothing).
     """
 
     def __init__(self, method="all", n=16, d=2, seed=0, highlight=None):
@@ -224,28 +237,29 @@ class CoverageExplorer(widgets.VBox):
         self.n = widgets.IntSlider(value=n, min=4, max=256, description="n trials", style=style)
         self.d = widgets.IntSlider(value=d, min=2, max=6, description="dimension d", style=style)
         self.seed = widgets.IntSlider(value=seed, min=0, max=20, description="seed", style=style)
-        self.out = widgets.Output()
         self.highlight = highlight
-        self.points, self.figure, self.png, self.n_draws = None, None, None, 0
         controls = (self.method, self.n, self.d, self.seed)
-        super().__init__(children=[widgets.HBox([self.method]), widgets.HBox(controls[1:]), self.out])
-        for control in controls:
-            control.observe(self._redraw, names="value")
-        self._redraw()
+        self._setup([widgets.HBox([self.method]), widgets.HBox(controls[1:])], controls)
 
-    @property
-    def controls(self) -> tuple:
-        return (self.method, self.n, self.d, self.seed)
-
-    def _redraw(self, change=None):
+    def sync_controls(self):
         self.seed.disabled = self.method.value == "grid"
-        self.points = coverage_data(self.method.value, self.n.value, self.d.value, self.seed.value)
-        self.figure = plot_coverage(self.points, important=0, highlight=self.highlight)
-        self.png = figure_png(self.figure)
-        self.n_draws += 1
-        with self.out:
-            clear_output(wait=True)
-            display(Image(data=self.png, format="png"))
+
+    def key(self):
+        seed = None if self.method.value == "grid" else self.seed.value
+        return self.method.value, self.n.value, self.d.value, seed
+
+    def compute(self, key):
+        method, n, d, seed = key
+        return coverage_data(method, n, d, 0 if seed is None else seed)
+
+    def frame_key(self, key):
+        return key[0]  # the method: one column, or four; n, d and seed only move the points
+
+    def draw_frame(self, data):
+        return coverage_frame(list(data), important=0, highlight=self.highlight)
+
+    def draw_moving(self, figure, data):
+        return draw_coverage_points(figure, data, important=0)
 
 
 def coverage_explorer(method="all", n=16, d=2, seed=0, highlight=None) -> CoverageExplorer:

@@ -1,12 +1,11 @@
 """Figures and a widget for lesson 06 (TPE): the split at gamma, the Parzen estimators l(x) and g(x),
 and the ratio l(x) / g(x) whose best candidate is the next trial.
 
-Two parts, like `viz_validation.py`:
-- plain functions: `tpe_data` (observations of a 1-D objective, split and modelled by the library's own
-  TPE in `hpo_mini/searchers/tpe.py`) and `plot_tpe` (a three-panel Figure from that data);
-- widget: `tpe_explorer()`, a thin ipywidgets layer over them (`_Explorer` from `widgets.py`).
+Plain functions: `tpe_data` (observations of a 1-D objective, split and modelled by the library's own
+TPE in `hpo_mini/searchers/tpe.py`) and `plot_tpe` (a three-panel Figure from that data); the widget
+`tpe_explorer()` is a thin `Explorer` (viz/explorer.py) over them.
 
-    from .tpe import tpe_data, plot_tpe, tpe_explorer
+    from hpo_mini.viz.tpe import tpe_data, plot_tpe, tpe_explorer
     data = tpe_data(n_obs=20, gamma=0.25, seed=0)
     plot_tpe(data)
     explorer = tpe_explorer(); explorer.gamma.value = 0.5   # redraws; explorer.data / .png hold the result
@@ -24,7 +23,7 @@ from ..searchers.tpe import TPE, default_gamma, split_observations
 from ..space import Categorical, Int
 from ..study import Trial
 from ..tasks.test_functions import forrester
-from .explorer import _Explorer
+from .explorer import Explorer
 
 __all__ = ["HISTORIES", "tpe_data", "plot_tpe", "plot_parzen", "TPEExplorer", "tpe_explorer"]
 
@@ -175,7 +174,7 @@ def plot_parzen(points, prior_weights=(0.0, 1.0, 5.0), n_grid=401) -> Figure:
     return fig
 
 
-class TPEExplorer(_Explorer):
+class TPEExplorer(Explorer):
     """One TPE proposal on a 1-D objective (default forrester()). Controls: gamma (fraction of good
     observations), n observations, where they come from (random draws or a TPE run), the prior's
     weight, seed. After each draw: `data` (a tpe_data dict), `figure`, `png`, `n_draws`."""
@@ -196,11 +195,14 @@ class TPEExplorer(_Explorer):
         self._setup([widgets.HBox([self.gamma, self.n_obs]), widgets.HBox([self.history]),
                      widgets.HBox([self.prior_weight, self.seed])], controls)
 
-    def _redraw(self, change=None):
-        self.data = tpe_data(self.objective, self.n_obs.value, self.gamma.value, self.seed.value,
-                             self.history.value, self.prior_weight.value)
-        self.figure = plot_tpe(self.data)
-        self._show()
+    def key(self):
+        return self.n_obs.value, self.gamma.value, self.seed.value, self.history.value, self.prior_weight.value
+
+    def compute(self, key):
+        return tpe_data(self.objective, *key)
+
+    def draw(self, data):
+        return plot_tpe(data)
 
 
 def tpe_explorer(objective_1d=None, n_obs=20, gamma=0.25, seed=0, history="random", prior_weight=1.0) -> TPEExplorer:

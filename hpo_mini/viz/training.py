@@ -2,25 +2,28 @@
 
 Figures are plain functions that take data and return a `matplotlib.figure.Figure`:
 
-    from ..tasks.training import train, range_test
-    from .training import plot_runs, plot_range_test, plot_schedules
+    from hpo_mini.tasks.training import train, range_test
+    from hpo_mini.viz.training import plot_runs, plot_range_test, plot_schedules
     plot_runs({"lr 0.05": train({"lr": 0.05}), "lr 0.5": train({"lr": 0.5})})
     plot_range_test(range_test({"model": "mlp"}))
 
-Widgets are thin layers over them (`_Explorer` from hpo_mini/widgets.py):
-`schedule_explorer()` (pick a schedule and its knobs: the LR curve and the training and validation
-curves it produces, next to a constant rate) and `range_test_explorer()`.
+The widgets are thin `Explorer`s (viz/explorer.py) over them: `schedule_explorer()` (pick a schedule
+and its knobs: the LR curve and the training and validation curves it produces, next to a constant
+rate) and `range_test_explorer()`.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..tasks.schedules import RangeTest, smooth_losses
+from ..space import config_key
+from ..tasks.schedules import RangeTest, smooth_losses, suggest_lr
 from ..tasks.training import TrainResult, range_test, steps_per_epoch, train
-from .explorer import _Explorer
+from .explorer import Explorer
 
 __all__ = [
     "plot_schedules",
@@ -138,13 +141,15 @@ def schedule_config(schedule="cosine", lr=0.1, epochs=10, batch_size=32, warmup_
     return {**config, **own.get(schedule, {})}
 
 
-def schedule_runs(config: dict, seed=0, compare=True) -> dict:
+def schedule_runs(config: dict, seed=0, compare=True, train_one=train) -> dict:
     """{label: TrainResult}: the run with `config`, and (compare=True, schedule not constant) the same
-    config at a constant rate."""
-    runs = {config["schedule"]: train(config, seed=seed)}
+    config at a constant rate. train_one(config, seed=...) trains one config (the explorer passes a cached
+    `train`)."""
+    runs = {config["schedule"]: train_one(config, seed=seed)}
     if compare and config["schedule"] != "constant":
-        runs["constant"] = train({**schedule_config("constant", config["lr"], config["epochs"],
-                                                    config["batch_size"], model=config["model"])}, seed=seed)
+        constant = schedule_config("constant", config["lr"], config["epochs"], config["batch_size"],
+                                   model=config["model"])
+        runs["constant"] = train_one(constant, seed=seed)
     return runs
 
 
@@ -162,11 +167,12 @@ def schedule_figure(seed=0, compare=True, **knobs) -> Figure:
     return plot_runs(runs, title=_runs_title(runs))
 
 
-class ScheduleExplorer(_Explorer):
+class ScheduleExplorer(Explorer):
     """Pick a schedule and its knobs; see the learning rate, the training loss and the validation accuracy
     it produces (and a constant rate's, for comparison). Controls: peak lr, epochs, batch size, seed, and
-    each schedule's own knob (the others are greyed out). After each draw: `config`, `data` (the runs),
-    `figure`, `png`, `n_draws`. Runs are cached, so going back to a setting is instant."""
+    each schedule's own knob (the others are greyed out, and moving one redraws nothing). After each draw:
+    `config`, `data` (the runs), `figure`, `png`, `n_draws`. Each training run is cached on its own, so
+    the constant-rate run is trained once for all schedules and going back to a setting is instant."""
 
     def __init__(self, schedule="cosine", lr=0.1, epochs=10, batch_size=32, warmup_epochs=1.0, decay_epochs=3.0,
                  decay_rate=0.7, cycle_epochs=2.0, pct_start=0.3, model="mlp", seed=0, compare=True):
@@ -189,7 +195,7 @@ class ScheduleExplorer(_Explorer):
         self.model = widgets.ToggleButtons(options=("mlp", "softmax"), value=model, description="model")
         self.seed = widgets.IntSlider(value=seed, min=0, max=9, description="seed", style=style)
         self.compare = compare
-        self._cache = {}
+        self._trained = {}  # (config_key, seed) -> TrainResult: each run trained once, shared by settings
         self._knobs = {"cosine": self.warmup_epochs, "step": self.decay_epochs, "exponential": self.decay_rate,
                        "cyclical": self.cycle_epochs, "one_cycle": self.pct_start}
         controls = (self.lr, self.schedule, self.epochs, self.batch_size, self.warmup_epochs, self.decay_epochs,
@@ -199,18 +205,33 @@ class ScheduleExplorer(_Explorer):
                      widgets.HBox([self.cycle_epochs, self.pct_start]), widgets.HBox([self.model, self.seed])],
                     controls)
 
-    def _redraw(self, change=None):
+    def sync_controls(self):
         for name, knob in self._knobs.items():
             knob.disabled = self.schedule.value != name
-        self.config = schedule_config(self.schedule.value, self.lr.value, self.epochs.value, self.batch_size.value,
-                                      self.warmup_epochs.value, self.decay_epochs.value, self.decay_rate.value,
-                                      self.cycle_epochs.value, self.pct_start.value, self.model.value)
-        key = (tuple(sorted(self.config.items())), self.seed.value)
-        if key not in self._cache:
-            self._cache[key] = schedule_runs(self.config, self.seed.value, self.compare)
-        self.data = self._cache[key]
-        self.figure = plot_runs(self.data, title=_runs_title(self.data))
-        self._show()
+
+    @property
+    def config(self) -> dict:
+        """The training config of the current setting (schedule_config: only the active schedule's knob)."""
+        return schedule_config(self.schedule.value, self.lr.value, self.epochs.value, self.batch_size.value,
+                               self.warmup_epochs.value, self.decay_epochs.value, self.decay_rate.value,
+                               self.cycle_epochs.value, self.pct_start.value, self.model.value)
+
+    def key(self):
+        return config_key(self.config), self.seed.value  # a greyed-out knob is not in the config
+
+    def _train(self, config, seed):
+        key = (config_key(config), seed)
+        if key not in self._trained:
+            self.busy(f"training {config['schedule']} ...")
+            self._trained[key] = train(config, seed=seed)
+        return self._trained[key]
+
+    def compute(self, key):
+        config, seed = dict(key[0]), key[1]
+        return schedule_runs(config, seed, self.compare, train_one=self._train)
+
+    def draw(self, data):
+        return plot_runs(data, title=_runs_title(data))
 
 
 def schedule_explorer(schedule="cosine", lr=0.1, epochs=10, batch_size=32, seed=0, **knobs) -> ScheduleExplorer:
@@ -231,9 +252,10 @@ def range_test_figure(model="mlp", batch_size=32, n_steps=100, beta=0.98, rule="
     return plot_range_test(result, band=band)
 
 
-class RangeTestExplorer(_Explorer):
+class RangeTestExplorer(Explorer):
     """The LR range test on the course's model: smoothing beta, number of steps of the sweep, batch size,
-    model, suggestion rule, seed. After each draw: `data` (the RangeTest), `figure`, `png`, `n_draws`."""
+    model, suggestion rule, seed. After each draw: `data` (the RangeTest), `figure`, `png`, `n_draws`.
+    Sweeps are cached; the rule only re-reads the smoothed curve (`suggest_lr`), with no new sweep."""
 
     def __init__(self, model="mlp", batch_size=32, n_steps=100, beta=0.98, rule="min/10", seed=0):
         style = {"description_width": "initial"}
@@ -246,15 +268,28 @@ class RangeTestExplorer(_Explorer):
         self.model = widgets.ToggleButtons(options=("mlp", "softmax"), value=model, description="model")
         self.rule = widgets.ToggleButtons(options=("min/10", "steepest"), value=rule, description="rule")
         self.seed = widgets.IntSlider(value=seed, min=0, max=9, description="seed", style=style)
+        self._sweeps = {}  # (model, batch size, steps, seed, beta) -> RangeTest
         controls = (self.beta, self.n_steps, self.batch_size, self.model, self.rule, self.seed)
         self._setup([widgets.HBox([self.beta, self.n_steps, self.batch_size]),
                      widgets.HBox([self.model, self.rule, self.seed])], controls)
 
-    def _redraw(self, change=None):
-        self.data = range_test({"model": self.model.value, "batch_size": self.batch_size.value}, seed=self.seed.value,
-                               n_steps=self.n_steps.value, beta=self.beta.value, rule=self.rule.value)
-        self.figure = plot_range_test(self.data, title=f"range test: {self.model.value}, batch {self.batch_size.value}")
-        self._show()
+    def key(self):
+        return (self.model.value, self.batch_size.value, self.n_steps.value, self.seed.value, self.beta.value,
+                self.rule.value)
+
+    def compute(self, key):
+        model, batch_size, n_steps, seed, beta, rule = key
+        sweep = key[:5]  # the rule only reads the smoothed curve: no new sweep for it
+        if sweep not in self._sweeps:
+            self.busy("running the range test ...")
+            self._sweeps[sweep] = range_test({"model": model, "batch_size": batch_size}, seed=seed, n_steps=n_steps,
+                                             beta=beta, rule=rule)
+        result = self._sweeps[sweep]
+        return result if result.rule == rule else replace(result, rule=rule,
+                                                          suggestion=suggest_lr(result.lrs, result.smoothed, rule))
+
+    def draw(self, data):
+        return plot_range_test(data, title=f"range test: {self.model.value}, batch {self.batch_size.value}")
 
 
 def range_test_explorer(model="mlp", batch_size=32, n_steps=100, beta=0.98, rule="min/10", seed=0) -> RangeTestExplorer:

@@ -1,27 +1,29 @@
 """Figures and a widget for lesson 02 (validation): which samples each fold uses, and how optimistic
 the best of n configurations looks on a noisy validation set.
 
-Two parts, kept apart so they can move into `viz.py` and `widgets.py`:
-- figures: plain functions that take data and return a `matplotlib.figure.Figure` (no pyplot state);
-- widget: `optimism_explorer()`, a thin ipywidgets layer over the plain function `optimism_figure`.
+Figures are plain functions that take data and return a `matplotlib.figure.Figure` (no pyplot state);
+the widget `optimism_explorer()` is a thin `Explorer` (viz/explorer.py) over `optimism_data` and
+`plot_optimism`, the two halves of the plain function `optimism_figure`.
 
     from sklearn.model_selection import TimeSeriesSplit
-    from .validation import plot_cv_splits, optimism_figure
+    from hpo_mini.viz.validation import plot_cv_splits, optimism_figure
     plot_cv_splits(TimeSeriesSplit(4, gap=3), X)
     optimism_figure(n_trials=100, n_val=1000, true_spread=0.01, seed=0)
 """
 
 from __future__ import annotations
 
-import io
 import warnings
+from functools import lru_cache
 
 import numpy as np
+import ipywidgets as widgets
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ..evaluation.validation import OptimismCurve, expected_max_normal, validation_overfitting
+from .explorer import Explorer
 
 __all__ = [
     "UNUSED",
@@ -30,6 +32,8 @@ __all__ = [
     "split_matrix",
     "plot_cv_splits",
     "plot_optimism",
+    "optimism_frame",
+    "mark_optimism",
     "OPTIMISM_N_GRID",
     "validation_noise",
     "optimism_data",
@@ -138,6 +142,12 @@ def plot_cv_splits(splitter_or_splits, X, y=None, groups=None) -> Figure:
     return fig
 
 
+@lru_cache(maxsize=None)
+def _expected_max_normal(n: int) -> float:
+    """expected_max_normal(n), remembered: one numerical integral per n, and the figure draws 13 or more."""
+    return expected_max_normal(n)
+
+
 def plot_optimism(curve: OptimismCurve, noise: float | None = None, highlight: int | None = None,
                   title: str | None = None) -> Figure:
     """The winner's optimism against the number of configurations tried (log x), and P(gap > threshold).
@@ -147,8 +157,16 @@ def plot_optimism(curve: OptimismCurve, noise: float | None = None, highlight: i
     "2% rule"); and, when `noise` (the validation score's standard deviation) is given, the reference
     for identical configurations, noise * E[max of n N(0, 1)] (`expected_max_normal`).
     Right: the share of simulated searches whose winner's validation score beats its true score by
-    more than the threshold. highlight: an n to mark on both panels.
+    more than the threshold. highlight: an n to mark on both panels. Drawn as `optimism_frame` and
+    `mark_optimism` on it.
     """
+    fig = optimism_frame(curve, noise, title)
+    mark_optimism(fig, highlight)
+    return fig
+
+
+def optimism_frame(curve: OptimismCurve, noise: float | None = None, title: str | None = None) -> Figure:
+    """plot_optimism without the mark of n and the legend (what does not move with n)."""
     n = np.asarray(curve.n_configs)
     fig = Figure(figsize=(9, 3.6), layout="constrained")
     left, right = fig.subplots(1, 2)
@@ -157,7 +175,7 @@ def plot_optimism(curve: OptimismCurve, noise: float | None = None, highlight: i
     left.plot(n, 100 * curve.optimism, "o-", color="tab:red", ms=3, label="optimism of the winner")
     left.plot(n, 100 * curve.regret, "s-", color="0.5", ms=3, label="regret of the choice")
     if noise is not None:
-        reference = [noise * expected_max_normal(int(k)) for k in n]
+        reference = [noise * _expected_max_normal(int(k)) for k in n]
         left.plot(n, 100 * np.asarray(reference), ":", color="k",
                   label=r"identical configs: $\sigma_{val}\,E[\max_{i \leq n} Z_i]$")
     left.axhline(100 * curve.gap_threshold, color="tab:blue", ls="--", lw=1,
@@ -168,11 +186,15 @@ def plot_optimism(curve: OptimismCurve, noise: float | None = None, highlight: i
     right.set(xscale="log", ylim=(-0.03, 1.03), xlabel="configurations tried, n",
               ylabel=f"P(validation - true > {100 * curve.gap_threshold:g}%)",
               title="how often the gap rule fires")
-    if highlight is not None:
-        for ax in (left, right):
-            ax.axvline(highlight, color="k", lw=0.8, alpha=0.5)
-    left.legend(fontsize=8)
     return fig
+
+
+def mark_optimism(fig, highlight: int | None) -> list:
+    """The line marking n = highlight on both panels of a `plot_optimism` figure (none for None), and the
+    legend, placed after it so that it avoids the line. Returns the artists drawn."""
+    left, right = fig.axes[:2]
+    lines = [] if highlight is None else [ax.axvline(highlight, color="k", lw=0.8, alpha=0.5) for ax in (left, right)]
+    return [*lines, left.legend(fontsize=8)]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -208,73 +230,73 @@ def optimism_summary(curve: OptimismCurve, n_trials: int, n_val: int) -> str:
             f"P(gap > {100 * curve.gap_threshold:g}%) = {curve.p_gap_over[i]:.2f}")
 
 
-def _optimism_curve_and_figure(n_trials, n_val, true_spread, seed):
-    curve = optimism_data(n_trials, n_val, true_spread, seed)
-    fig = plot_optimism(curve, noise=validation_noise(n_val), highlight=n_trials,
-                        title=f"n_val = {n_val}, true spread = {100 * true_spread:g}%")
-    return curve, fig
-
-
 def optimism_figure(n_trials: int = 100, n_val: int = 1000, true_spread: float = 0.01, seed: int = 0) -> Figure:
     """The explorer's figure as a plain function: plot_optimism(optimism_data(...)) with n_trials marked."""
-    return _optimism_curve_and_figure(n_trials, n_val, true_spread, seed)[1]
+    fig = _frame(optimism_data(n_trials, n_val, true_spread, seed), n_val, true_spread)
+    mark_optimism(fig, n_trials)
+    return fig
 
 
-def _figure_png(fig, dpi: int = 80) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+def _frame(curve, n_val, true_spread) -> Figure:
+    """optimism_frame with the explorer's noise reference and title."""
+    return optimism_frame(curve, noise=validation_noise(n_val),
+                          title=f"n_val = {n_val}, true spread = {100 * true_spread:g}%")
 
 
-try:  # the figures above work without ipywidgets; only the explorer needs it
-    import ipywidgets as _widgets
-    from IPython.display import Image, clear_output, display
-except ImportError:  # pragma: no cover
-    _widgets = None
-
-
-class OptimismExplorer(_widgets.VBox if _widgets else object):
+class OptimismExplorer(Explorer):
     """Sliders (n trials, validation size, true spread) over the optimism figure and its summary line.
 
     After each draw: `curve` is the OptimismCurve, `figure` the Figure, `png` its bytes, `summary` the
-    printed line, `n_draws` counts the draws. Set a control's `.value` and everything redraws.
-    n_trials must be one of OPTIMISM_N_GRID and n_val one of OPTIMISM_N_VAL (the sliders' stops);
-    `optimism_figure` takes any values.
+    line above the picture, `n_draws` counts the pictures shown; `data` holds all of them. n_trials
+    must be one of OPTIMISM_N_GRID and n_val one of OPTIMISM_N_VAL (the sliders' stops);
+    `optimism_figure` takes any values. The curve is simulated on the whole of OPTIMISM_N_GRID, so
+    moving n trials only moves the mark: the simulation runs again for a new (n_val, true spread).
     """
 
     def __init__(self, n_trials=100, n_val=1000, true_spread=0.01, seed=0):
         style = {"description_width": "initial"}
-        self.n_trials = _widgets.SelectionSlider(options=OPTIMISM_N_GRID, value=n_trials, description="n trials",
-                                                 style=style)
-        self.n_val = _widgets.SelectionSlider(options=OPTIMISM_N_VAL, value=n_val, description="validation size",
-                                              style=style)
-        self.true_spread = _widgets.FloatSlider(value=true_spread, min=0.0, max=0.05, step=0.005, readout_format=".3f",
-                                                description="true spread", style=style)
+        self.n_trials = widgets.SelectionSlider(options=OPTIMISM_N_GRID, value=n_trials, description="n trials",
+                                                style=style)
+        self.n_val = widgets.SelectionSlider(options=OPTIMISM_N_VAL, value=n_val, description="validation size",
+                                             style=style)
+        self.true_spread = widgets.FloatSlider(value=true_spread, min=0.0, max=0.05, step=0.005, readout_format=".3f",
+                                               description="true spread", style=style)
         self.seed = seed
-        self.text = _widgets.Output()
-        self.out = _widgets.Output()
-        self.curve, self.figure, self.png, self.summary, self.n_draws = None, None, None, "", 0
-        super().__init__(children=[_widgets.HBox(self.controls), self.text, self.out])
-        for control in self.controls:
-            control.observe(self._redraw, names="value")
-        self._redraw()
+        self._curves = {}  # (n_val, true_spread) -> OptimismCurve on OPTIMISM_N_GRID
+        controls = (self.n_trials, self.n_val, self.true_spread)
+        self._setup([widgets.HBox(list(controls))], controls)
+
+    def key(self):
+        return self.n_trials.value, self.n_val.value, self.true_spread.value
+
+    def compute(self, key):
+        n_trials, n_val, spread = key
+        if (n_val, spread) not in self._curves:
+            self.busy(f"simulating {OPTIMISM_REPEATS} searches per n ...")
+            self._curves[n_val, spread] = optimism_data(n_trials, n_val, spread, self.seed)  # n_trials is on the grid
+        curve = self._curves[n_val, spread]
+        return {"curve": curve, "summary": optimism_summary(curve, n_trials, n_val), "n_trials": n_trials,
+                "n_val": n_val, "true_spread": spread}
+
+    def frame_key(self, key):
+        return key[1:]  # (n_val, true spread): moving n trials only moves the mark
+
+    def draw_frame(self, data):
+        return _frame(data["curve"], data["n_val"], data["true_spread"])
+
+    def draw_moving(self, figure, data):
+        return mark_optimism(figure, data["n_trials"])
+
+    def caption(self, data):
+        return data["summary"]
 
     @property
-    def controls(self) -> tuple:
-        return (self.n_trials, self.n_val, self.true_spread)
+    def curve(self) -> OptimismCurve:
+        return self.data["curve"]
 
-    def _redraw(self, change=None):
-        n, n_val, spread = self.n_trials.value, self.n_val.value, self.true_spread.value
-        self.curve, self.figure = _optimism_curve_and_figure(n, n_val, spread, self.seed)
-        self.png = _figure_png(self.figure)
-        self.summary = optimism_summary(self.curve, n, n_val)
-        self.n_draws += 1
-        with self.text:
-            clear_output(wait=True)
-            print(self.summary)
-        with self.out:
-            clear_output(wait=True)
-            display(Image(data=self.png, format="png"))
+    @property
+    def summary(self) -> str:
+        return self.data["summary"]
 
 
 def optimism_explorer(n_trials=100, n_val=1000, true_spread=0.01, seed=0) -> OptimismExplorer:

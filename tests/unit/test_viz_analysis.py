@@ -1,4 +1,4 @@
-"""viz_analysis: each figure draws the numbers it is given (bar widths, curve data, the shaded
+"""hpo_mini/viz/analysis.py: each figure draws the numbers it is given (bar widths, curve data, the shaded
 hypervolume's area) and refuses input it cannot draw."""
 
 import math

@@ -206,6 +206,18 @@ def test_acquisition_explorer_controls_change_the_data_and_figure():
     assert np.array_equal(same["x_obs"], w.data["x_obs"]) and same["next_x"] == w.data["next_x"]
 
 
+def test_acquisition_explorer_ignores_the_knob_that_does_nothing_and_runs_only_as_far_as_shown():
+    w = acquisition_explorer(step=0, max_steps=6)
+    draws, png = w.n_draws, w.png
+    w.kappa.value = 4.0  # kappa does nothing under EI: no new run, no new picture
+    assert w.n_draws == draws and w.png is png and w.data["kappa"] is None and w.data["xi"] == 0.01
+    w.seed.value = 2  # a new run, computed as far as the step shown...
+    assert w.data["step"] == 0 and w.n_draws == draws + 1
+    w.step.value = 3  # ...and extended when stepping on: the same states as one run of 3 steps
+    same = bo_step_data(n_steps=3, seed=2, n_startup=w.n_startup)
+    assert np.array_equal(same["x_obs"], w.data["x_obs"]) and same["next_x"] == w.data["next_x"]
+
+
 def test_acquisition_explorer_xi_changes_the_acquisition():
     w = acquisition_explorer(step=2, max_steps=3)
     assert not w.xi.disabled and w.kappa.disabled
@@ -225,3 +237,9 @@ def test_gp_explorer_controls_change_the_fit():
     w.n_train.value = 12
     assert len(w.data["x_train"]) == 12 and w.data["samples"].shape[0] == 2
     assert w.n_draws == 4
+    mu = w.data["mu"]
+    w.n_samples.value = 4  # new samples of the same fit: no refit
+    assert w.data["mu"] is mu and w.data["samples"].shape[0] == 4 and w.n_draws == 5
+    w.lengthscale.value = "auto"
+    w.noise.value = 1e-2  # disabled under auto (the noise is fitted): nothing to redraw
+    assert w.noise.disabled and w.n_draws == 6

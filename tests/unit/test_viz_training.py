@@ -1,11 +1,11 @@
-"""viz_training without a browser: the figures take data and return Figures; moving a control of an
+"""hpo_mini/viz/training.py without a browser: the figures take data and return Figures; moving a control of an
 explorer changes its data and its PNG."""
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from hpo_mini.tasks.schedules import one_cycle, range_test_lrs, smooth_losses
+from hpo_mini.tasks.schedules import one_cycle, range_test_lrs, smooth_losses, suggest_lr
 from hpo_mini.tasks.training import train
 from hpo_mini.viz.training import (plot_range_test, plot_runs, plot_schedules, range_test_explorer, schedule_config,
                                    schedule_explorer, schedule_runs)
@@ -78,6 +78,15 @@ def test_schedule_explorer_redraws_when_a_knob_moves():
     assert explorer.data["one_cycle"].lrs[0] == pytest.approx(0.2 / 25)
     explorer.lr.value = 0.1  # back to a setting seen before: from the cache, still a new draw
     assert explorer.n_draws == 5
+    explorer.decay_rate.value = 0.5  # greyed out under one_cycle: nothing to redraw
+    assert explorer.n_draws == 5 and "decay_rate" not in explorer.config
+
+
+def test_schedule_explorer_trains_the_constant_rate_once_for_every_schedule():
+    explorer = schedule_explorer(schedule="cosine", lr=0.1, epochs=2)
+    constant = explorer.data["constant"]
+    explorer.schedule.value = "step"
+    assert explorer.data["constant"] is constant and set(explorer.data) == {"step", "constant"}
 
 
 def test_range_test_explorer_redraws_when_the_smoothing_moves():
@@ -88,5 +97,7 @@ def test_range_test_explorer_redraws_when_the_smoothing_moves():
     assert explorer.png != before
     np.testing.assert_allclose(explorer.data.smoothed, smooth_losses(explorer.data.losses, 0.5))
     assert explorer.data.smoothed[20] != pytest.approx(smoothed[20])
-    explorer.rule.value = "steepest"
-    assert explorer.data.rule == "steepest"
+    sweep = explorer.data
+    explorer.rule.value = "steepest"  # the same sweep, another reading of it
+    assert explorer.data.rule == "steepest" and explorer.data.losses is sweep.losses
+    assert explorer.data.suggestion == suggest_lr(sweep.lrs, sweep.smoothed, "steepest") != sweep.suggestion

@@ -1,6 +1,7 @@
-"""viz_validation without a browser: split matrices and their figure, the optimism figure, and the
+"""hpo_mini/viz/validation.py without a browser: split matrices and their figure, the optimism figure, and the
 optimism explorer redrawing when a control moves."""
 
+import html
 import warnings
 
 import numpy as np
@@ -175,14 +176,25 @@ def test_explorer_redraws_when_each_control_moves():
     for control, value in ((explorer.n_trials, 500), (explorer.n_val, 100), (explorer.true_spread, 0.04)):
         before = (explorer.n_draws, explorer.curve, explorer.png)
         control.value = value
-        assert explorer.n_draws == before[0] + 1
-        assert explorer.curve is not before[1] and explorer.png != before[2]
+        assert explorer.n_draws == before[0] + 1 and explorer.png != before[2]
+        # n trials only moves the mark on a curve simulated over the whole grid; the others simulate anew
+        assert (explorer.curve is before[1]) == (control is explorer.n_trials)
         seen.append(explorer.summary)
     assert len(set(seen)) == 4
     # the widget shows what the plain functions compute
     reference = optimism_data(500, 100, 0.04, 0)
     np.testing.assert_array_equal(explorer.curve.optimism, reference.optimism)
     assert explorer.summary == optimism_summary(reference, 500, 100)
+
+
+def test_explorer_shows_a_setting_seen_before_without_simulating_again():
+    explorer = optimism_explorer(n_trials=10, n_val=1000, true_spread=0.01)
+    first_curve, first_png = explorer.curve, explorer.png
+    explorer.n_val.value = 200
+    explorer.n_val.value = 1000
+    assert explorer.curve is first_curve and explorer.png == first_png and explorer.n_draws == 3
+    assert explorer.text.value == f"<pre>{html.escape(explorer.summary)}</pre>"  # the summary line above the picture
+    assert not explorer.n_trials.continuous_update  # a drag redraws once, when released
 
 
 def test_explorer_more_trials_means_more_optimism():

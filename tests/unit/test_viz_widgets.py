@@ -1,14 +1,22 @@
-"""viz.py and widgets.py without a browser: the points, the figures, and a widget that redraws."""
+"""hpo_mini/viz/sampling.py and the Explorer base (viz/explorer.py) without a browser: the points, the
+figures, and widgets that redraw when a control moves, and only then."""
 
+import io
+
+import ipywidgets as widgets
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.image import imread
 
 from hpo_mini import optimize
 from hpo_mini.tasks.test_functions import branin
 from hpo_mini.searchers import RandomSearch
 from hpo_mini.viz.sampling import METHODS, coverage_points, largest_grid_side, n_distinct, plot_best_so_far, plot_coverage, plot_grid_explosion, plot_hit_probability, plot_log_scale
+from hpo_mini.viz.evolution import generation_explorer
+from hpo_mini.viz.explorer import Explorer, figure_png
 from hpo_mini.viz.sampling import coverage_data, coverage_explorer, coverage_figure
+from hpo_mini.viz.validation import optimism_explorer
 
 
 # ---- coverage_points ---------------------------------------------------------------------------
@@ -148,26 +156,97 @@ def test_coverage_figure_is_a_plain_function():
 @pytest.mark.parametrize("control, new_value", [("method", "random"), ("n", 25), ("d", 3), ("seed", 7)])
 def test_moving_each_control_redraws_the_figure(control, new_value):
     explorer = coverage_explorer(method="all", n=16, d=2, seed=0)
-    before_points, before_png, draws = explorer.points, explorer.png, explorer.n_draws
+    before_data, before_png, draws = explorer.data, explorer.png, explorer.n_draws
     getattr(explorer, control).value = new_value
     assert explorer.n_draws == draws + 1
     assert explorer.png != before_png
-    changed = set(before_points) != set(explorer.points) or any(
-        before_points[m].shape != explorer.points[m].shape or not np.array_equal(before_points[m], explorer.points[m])
-        for m in explorer.points
+    changed = set(before_data) != set(explorer.data) or any(
+        before_data[m].shape != explorer.data[m].shape or not np.array_equal(before_data[m], explorer.data[m])
+        for m in explorer.data
     )
     assert changed
     # The explorer draws exactly what the plain function computes for the controls' values.
     expected = coverage_data(explorer.method.value, explorer.n.value, explorer.d.value, explorer.seed.value)
     for m in expected:
-        np.testing.assert_array_equal(explorer.points[m], expected[m])
+        np.testing.assert_array_equal(explorer.data[m], expected[m])
 
 
 def test_explorer_exposes_its_controls_and_disables_seed_for_the_grid():
     explorer = coverage_explorer(method="grid", n=16)
     assert [c.description for c in explorer.controls] == ["method", "n trials", "dimension d", "seed"]
     assert explorer.seed.disabled
-    assert explorer.points["grid"].shape == (16, 2)
+    assert explorer.data["grid"].shape == (16, 2)
     explorer.method.value = "sobol"
     assert not explorer.seed.disabled
-    assert explorer.out in explorer.children
+    assert explorer.image in explorer.children and explorer.image.value == explorer.png
+
+
+def test_a_disabled_control_redraws_nothing_and_a_setting_seen_before_comes_back_at_once():
+    explorer = coverage_explorer(method="grid", n=16)
+    png, draws = explorer.png, explorer.n_draws
+    explorer.seed.value = 9  # disabled for the grid: the picture cannot change
+    assert explorer.n_draws == draws and explorer.png is png
+    explorer.method.value = "random"  # a new picture; the seed now matters
+    assert explorer.n_draws == draws + 1 and explorer.png != png
+    explorer.method.value = "grid"  # back: the same picture, from the cache
+    assert explorer.n_draws == draws + 2 and explorer.png is png
+
+
+# ---- the Explorer base -------------------------------------------------------------------------
+
+class _LabelExplorer(Explorer):
+    """A line whose y label the slider sets: a long label needs a wider left margin."""
+
+    def __init__(self):
+        self.label = widgets.SelectionSlider(options=("y", "a much longer label for the y axis", "y2"), value="y")
+        self._setup([self.label], [self.label])
+
+    def key(self):
+        return (self.label.value,)
+
+    def compute(self, key):
+        return key[0]
+
+    def draw(self, data):
+        fig = Figure(figsize=(4, 3), layout="constrained")
+        ax = fig.subplots()
+        ax.plot([0, 1], [0, 1])
+        ax.set_ylabel(data)
+        return fig
+
+
+def test_explorer_reuses_the_layout_until_a_text_grows():
+    explorer = _LabelExplorer()
+    assert explorer.png.startswith(b"\x89PNG") and not explorer.label.continuous_update
+    short = explorer.figure.axes[0].get_position().x0
+    explorer.label.value = "a much longer label for the y axis"  # grew: the layout is solved again
+    long = explorer.figure.axes[0].get_position().x0
+    assert long > short
+    explorer.label.value = "y2"  # shorter than the layout's texts: the layout is reused
+    assert explorer.figure.axes[0].get_position().x0 == pytest.approx(long)
+
+
+def test_figure_png_draws_a_figure_at_the_given_dpi():
+    fig = Figure(figsize=(2, 1))
+    fig.subplots().plot([0, 1])
+    png = figure_png(fig, dpi=50)
+    assert png.startswith(b"\x89PNG") and imread(io.BytesIO(png)).shape == (50, 100, 4)
+
+
+@pytest.mark.parametrize("make, control, value", [
+    (lambda: coverage_explorer(method="all", n=16), "n", 40),
+    (lambda: coverage_explorer(method="random", n=16), "seed", 3),
+    (lambda: generation_explorer(population=6, n_generations=4, seed=1), "generation", 2),
+    (lambda: optimism_explorer(n_trials=10), "n_trials", 300),
+])
+def test_a_moving_part_drawn_on_the_frame_is_the_picture_a_full_draw_gives(make, control, value):
+    explorer = make()
+    frame = explorer.figure
+    getattr(explorer, control).value = value
+    assert explorer.figure is frame  # the still part was not drawn again...
+    shown = imread(io.BytesIO(explorer.png))
+    explorer.figure.canvas.draw()  # ...and drawing the whole figure now gives the same picture
+    full = np.asarray(explorer.figure.canvas.buffer_rgba()) / 255.0
+    assert shown.shape == full.shape
+    # only where a moving artist crosses a still one of higher zorder (a spine) may a pixel differ
+    assert np.mean(np.abs(shown - full).max(axis=2) > 0.02) < 0.002
