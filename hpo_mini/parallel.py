@@ -42,8 +42,9 @@ import pickle
 import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 
-__all__ = ["ProcessPool", "run_parallel", "default_max_pending", "check_picklable"]
+__all__ = ["ProcessPool", "run_parallel", "returnable", "default_max_pending", "check_picklable"]
 
 NOT_RERUN = ("worker process died, which broke the ProcessPoolExecutor; the trial was not rerun because a "
              "plain ProcessPoolExecutor cannot be remade: pass executor=hpo_mini.parallel.ProcessPool(n) to have "
@@ -88,6 +89,29 @@ def check_picklable(objective, executor) -> None:
         ) from exc
 
 
+def returnable(run, trial):
+    """run(trial), made fit to travel back from a worker process: user_attrs that cannot be pickled (a lock,
+    an open file, a model holding one) are dropped and the trial recorded as failed, naming them. (Else
+    the pool's own pickling error would reach the parent with no word of user_attrs.)"""
+    trial = run(trial)
+    try:
+        pickle.dumps(trial)
+        return trial
+    except Exception:
+        bad = {}
+        for key, value in trial.user_attrs.items():
+            try:
+                pickle.dumps(value)
+            except Exception as exc:
+                bad[key] = f"{key!r} ({type(exc).__name__}: {exc})"
+        if not bad:
+            raise
+        value = "" if trial.value is None else f"the objective returned {trial.value}, but "
+        trial.user_attrs = {k: v for k, v in trial.user_attrs.items() if k not in bad}
+        return _failed(trial, f"{value}user_attrs {', '.join(bad.values())} cannot be pickled, so the trial cannot "
+                              "come back from its worker process: keep plain data in user_attrs, or use threads")
+
+
 def run_parallel(searcher, run, want_more, finish, executor, max_pending=None) -> None:
     """Keep up to `max_pending` trials running on `executor`; finish each as it completes.
 
@@ -95,6 +119,8 @@ def run_parallel(searcher, run, want_more, finish, executor, max_pending=None) -
     on a worker; want_more(n_running) -> start another?; finish(trial) records a finished trial.
     """
     max_pending = default_max_pending(executor) if max_pending is None else max_pending
+    if isinstance(executor, ProcessPoolExecutor):  # results come back pickled: check them in the worker
+        run = partial(returnable, run)
     running = {}  # future -> trial
     fresh_pools = []  # made here to replace a broken ProcessPool; shut down at the end
     try:

@@ -28,7 +28,8 @@ from functools import partial
 from numbers import Integral, Real
 
 from .callbacks import ProgressBar
-from .journal import Journal, load_study
+from .journal import open_study
+from .journal_lines import writable
 from .parallel import check_picklable, run_parallel
 from .study import Study, Trial, TrialPruned, check_direction
 
@@ -47,14 +48,17 @@ def optimize(objective, searcher, n_trials=None, timeout=None, direction="minimi
                  (default: `executor.max_workers` if it has one, else os.cpu_count()). See parallel.py.
     callbacks:   functions callback(study, trial) called after every finished trial.
     journal:     a path: every finished trial is appended to it as a JSON line. If the file exists,
-                 the study resumes: its trials are told to the searcher and count toward n_trials.
+                 the study resumes: its trials are told to the searcher and count toward n_trials. The
+                 journal must belong to this study (same direction and space: else ValueError showing
+                 both), and one run writes it at a time (another gets journal.JournalInUse).
     Ctrl-C stops the run and returns the study with every trial finished so far.
+    timeout is checked before each new trial: it never interrupts a running objective, so an objective
+    that hangs is not stopped by it (give the objective its own time limit: a subprocess with a timeout,
+    a training loop that checks the clock). RELIABILITY.md lists what else is guaranteed.
     """
     _check_arguments(objective, searcher, n_trials, timeout, direction, executor, max_pending)
     prepare_searcher(searcher, direction)
-    study, writer = _open_study(journal, direction)
-    for trial in study.trials:  # a resumed study: the searcher learns what was already tried
-        searcher.tell(trial, loss_for(trial, direction))
+    study, writer = (Study(direction), None) if journal is None else open_study(journal, direction, searcher)
     run = partial(evaluate, objective, pass_trial=accepts_trial(objective))
     deadline = None if timeout is None else time.monotonic() + timeout
     bar = ProgressBar(study, n_trials, disable=not progress)
@@ -66,14 +70,16 @@ def optimize(objective, searcher, n_trials=None, timeout=None, direction="minimi
                     or searcher_is_finished(searcher))
 
     def finish(trial: Trial) -> None:
-        study.add(trial)
         if writer is not None:
-            writer.append(trial)  # flushed to disk before the searcher or a callback hears of it
+            writer.append(writable(trial))  # flushed to disk before the searcher or a callback hears of it
+        study.add(trial)
         searcher.tell(trial, loss_for(trial, direction))
         for callback in (bar, *callbacks):
             callback(study, trial)
 
     try:
+        for trial in study.trials:  # a resumed study: the searcher learns what was already tried
+            searcher.tell(trial, loss_for(trial, direction))
         if executor is None:
             while want_more():
                 trial = searcher.ask()
@@ -99,6 +105,7 @@ def evaluate(objective, trial: Trial, pass_trial: bool = False) -> Trial:
     Module-level (not a closure) so process pools and Dask can pickle it.
     """
     start = time.perf_counter()
+    asked = dict(trial.config), dict(trial.system_attrs)  # what the searcher asked: the record keeps it
     try:
         config = dict(trial.config)  # a copy: an objective that edits it can't change the record
         args = (config,) if trial.budget is None else (config, trial.budget)
@@ -108,8 +115,12 @@ def evaluate(objective, trial: Trial, pass_trial: bool = False) -> Trial:
     except TrialPruned:
         trial.state = "pruned"
         trial.value = trial.intermediate[max(trial.intermediate)] if trial.intermediate else None
-    except Exception as exc:  # a failing objective is a result, not a crash (KeyboardInterrupt passes)
+    except (Exception, SystemExit) as exc:  # a failing objective is a result, not a crash (Ctrl-C passes)
         trial.state, trial.value, trial.error = "failed", None, f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, SystemExit):
+            trial.error += (" (the objective called sys.exit(); the run goes on: to stop it from inside, call "
+                            "study.stop() in a callback or raise KeyboardInterrupt)")
+    trial.config, trial.system_attrs = asked  # even if the objective edited trial.config through `trial`
     trial.duration = time.perf_counter() - start
     trial.pruner = None  # its job is done; the record keeps data only
     return trial
@@ -144,6 +155,8 @@ def loss_for(trial: Trial, direction: str):
 def prepare_searcher(searcher, direction: str) -> None:
     """Refuse an object that does not speak ask/tell; tell a searcher that listens the direction
     (`Searcher.set_direction`; a searcher written by hand may have only ask and tell)."""
+    if isinstance(searcher, type):
+        raise TypeError(f"pass a searcher, not the class {searcher.__name__}: e.g. {searcher.__name__}(space, seed=0)")
     for method in ("ask", "tell"):
         if not callable(getattr(searcher, method, None)):
             raise TypeError(f"{searcher!r} has no {method}() method; searchers speak ask/tell")
@@ -158,27 +171,16 @@ def searcher_is_finished(searcher) -> bool:
 
 
 def _check_arguments(objective, searcher, n_trials, timeout, direction, executor, max_pending) -> None:
+    """Refuse, before anything runs, what would make the run silently wrong: a count that is not a whole
+    number (n_trials=2.5 or nan), a timeout of nan, a searcher class instead of a searcher."""
     check_direction(direction)
-    for name, limit in (("n_trials", n_trials), ("timeout", timeout)):
-        if limit is not None and (not isinstance(limit, Real) or limit < 0):
-            raise ValueError(f"{name} must be a non-negative number or None, but got {limit!r}")
+    if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, Integral) or n_trials < 0):
+        raise ValueError(f"n_trials must be an integer >= 0 or None (no limit), but got {n_trials!r}")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, Real) or not timeout >= 0):
+        raise ValueError(f"timeout must be a number of seconds >= 0 or None (no limit), but got {timeout!r}")
     if max_pending is not None and (isinstance(max_pending, bool) or not isinstance(max_pending, Integral)
                                     or max_pending < 1):
         raise ValueError(f"max_pending must be an int >= 1 (trials in flight) or None, but got {max_pending!r}")
     if not callable(objective):
         raise TypeError(f"objective must be callable, config -> float, but got {objective!r}")
     check_picklable(objective, executor)
-
-
-def _open_study(path, direction: str) -> tuple[Study, Journal | None]:
-    """(the study so far, the journal open for appending): a new study without a journal, a new
-    journal, or the trials an existing journal holds."""
-    if path is None:
-        return Study(direction), None
-    journal = Journal(path)
-    study = load_study(path) if journal.exists() else Study(direction)
-    if study.direction != direction:
-        raise ValueError(f"{journal.path} holds a study that was run with direction={study.direction!r}, "
-                         f"but optimize was called with direction={direction!r}")
-    journal.open_for_append(direction)
-    return study, journal

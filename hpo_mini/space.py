@@ -20,9 +20,34 @@ import numpy as np
 
 __all__ = ["Float", "Int", "Categorical", "Space", "as_space", "config_key", "check_count"]
 
+MAX_EXACT_INT = 2**53  # the integers a float holds exactly: Int bounds beyond it could not be sampled exactly
+MAX_GRID_POINTS = 10**6  # a grid is listed in memory: a million configs is about a gigabyte of dicts
+
 
 def _is_number(x) -> bool:
     return isinstance(x, Real) and not isinstance(x, bool)
+
+
+def _is_finite(x) -> bool:  # a number a float holds: finite, and not an integer too large for it (10**400)
+    try:
+        return _is_number(x) and math.isfinite(x)
+    except OverflowError:
+        return False
+
+
+def _is_nan(x) -> bool:
+    return isinstance(x, float) and math.isnan(x)
+
+
+def _equal(a, b) -> bool:
+    """a == b as one bool, a tuple equal to a list with the same items (what JSON makes of a tuple); False
+    when == cannot say (numpy arrays compare item by item)."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 def check_count(value, name: str, low: int = 1) -> int:
@@ -38,13 +63,22 @@ def check_count(value, name: str, low: int = 1) -> int:
     return int(value)
 
 
+def check_grid_size(size: int, what: str) -> int:
+    """`size` if a grid that big can be listed (<= MAX_GRID_POINTS), else a ValueError naming size and fixes."""
+    if size > MAX_GRID_POINTS:
+        raise ValueError(f"{what} would list {size:,} points, more than MAX_GRID_POINTS = {MAX_GRID_POINTS:,} fit "
+                         "in memory: use fewer points per dimension (n_per_dim=2, or a dict giving the unimportant "
+                         "dimensions 1), fewer dimensions, or RandomSearch, which needs no list")
+    return size
+
+
 class Float:
     """A real number in [lo, hi]; `log=True` samples log-uniformly (lo must be > 0)."""
 
     kind = "float"  # what a model needs to know about a dimension without importing this module
 
     def __init__(self, lo, hi, log=False):
-        if not (_is_number(lo) and _is_number(hi)) or not (math.isfinite(lo) and math.isfinite(hi)):
+        if not (_is_finite(lo) and _is_finite(hi)):
             raise ValueError(f"{type(self).__name__}(lo={lo!r}, hi={hi!r}): lo and hi must be finite numbers")
         if lo >= hi:
             raise ValueError(f"{type(self).__name__}(lo={lo!r}, hi={hi!r}): lo must be < hi")
@@ -65,21 +99,30 @@ class Float:
     def _bounds(self):
         return float(self.lo), float(self.hi)
 
+    def _ends(self):
+        """(lo, hi, s, log): the encoding's ends, in log space when log=True, divided by s = 2 when b - a
+        overflows a float (Float(-1e308, 1e308) spans 2e308 > 1.8e308). Linear when log a == log b in floating
+        point (bounds one float apart: the log encoding would divide 0 by 0, and the two scales agree)."""
+        a, b = self._bounds()
+        if self.log and np.log(a) < np.log(b):
+            return np.log(a), np.log(b), 1.0, True
+        s = 1.0 if math.isfinite(b - a) else 2.0
+        return a / s, b / s, s, False
+
     def from_unit(self, u):
-        """Unit numbers -> values. u = 0 gives lo, u = 1 gives hi (log-linearly when log=True)."""
+        """Unit numbers -> values: u = 0 gives lo, u = 1 gives hi, linearly (log-linearly when log=True) between."""
         a, b = self._bounds()
         u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
-        if self.log:  # exp(log x) may round past the ends (0.1 -> 0.10000000000000006): clip back
-            return np.clip(np.exp(np.log(a) + u * (np.log(b) - np.log(a))), a, b)
-        return np.clip(a + u * (b - a), a, b)
+        lo, hi, s, log = self._ends()
+        v = np.exp(lo + u * (hi - lo)) if log else (lo + u * (hi - lo)) * s
+        # exp(log x) may round past the ends (0.1 -> 0.10000000000000006): the ends exact, the rest clipped
+        return np.clip(np.where(u == 0, a, np.where(u == 1, b, v)), a, b)
 
     def to_unit(self, values):
         """Values -> unit numbers in [0, 1]; the inverse of `from_unit`."""
-        a, b = self._bounds()
+        lo, hi, s, log = self._ends()
         v = np.asarray(values, dtype=float)
-        if self.log:
-            return (np.log(v) - np.log(a)) / (np.log(b) - np.log(a))
-        return (v - a) / (b - a)
+        return ((np.log(v) if log else v / s) - lo) / (hi - lo)
 
     def snap(self, u):
         """Unit numbers -> the unit numbers of the values they decode to (identity for a Float)."""
@@ -90,6 +133,9 @@ class Float:
         n = check_count(n, "n (grid points per dimension)")
         if n == 1:
             return [self.from_unit(0.5).item()]
+        check_grid_size(n, f"{self!r}.grid(n)")
+        if not self.log and not math.isfinite(self.hi - self.lo):  # linspace's step would overflow
+            return [float(v) for v in self.from_unit(np.linspace(0.0, 1.0, n))]
         space = np.geomspace if self.log else np.linspace
         return [float(v) for v in space(self.lo, self.hi, n)]
 
@@ -111,6 +157,10 @@ class Int(Float):
     def __init__(self, lo, hi, log=False):
         if not (isinstance(lo, Integral) and isinstance(hi, Integral)) or isinstance(lo, bool):
             raise ValueError(f"Int(lo={lo!r}, hi={hi!r}): lo and hi must be integers; use Float for real numbers")
+        if max(abs(lo), abs(hi)) > MAX_EXACT_INT:
+            raise ValueError(f"Int(lo={lo!r}, hi={hi!r}): the bounds must lie within +-2**53 = +-{MAX_EXACT_INT}, "
+                             "the integers a float holds exactly (sampling goes through floats); use "
+                             "Float(lo, hi, log=True) for a wider range and round it yourself")
         super().__init__(int(lo), int(hi), log)
 
     def _bounds(self):
@@ -125,6 +175,7 @@ class Int(Float):
 
     def grid(self, n):
         n = check_count(n, "n (grid points per dimension)")
+        check_grid_size(min(n, self.hi - self.lo + 1), f"{self!r}.grid(n)")
         space = np.geomspace if self.log else np.linspace
         values = space(self.lo, self.hi, min(n, self.hi - self.lo + 1)) if n > 1 else [self.from_unit(0.5)]
         return sorted({int(round(v)) for v in values})
@@ -175,24 +226,30 @@ class Categorical:
 
     def from_unit(self, u):
         """Choice i owns the slice [i/k, (i+1)/k) of [0, 1]."""
-        return np.array(self.choices, dtype=object)[self.slice_index(u)]
+        # The choice objects themselves: np.array([(64, 32), (128, 64)]) would be a 2-D array of ints.
+        return np.frompyfunc(self.choices.__getitem__, 1, 1)(self.slice_index(u))
 
     def to_unit(self, values):
-        """The centre of the choice's slice."""
-        index = np.array([self.index(v) for v in np.atleast_1d(np.asarray(values, dtype=object))])
+        """The centre of the choice's slice. `values` is a list (or array) of values, or one value."""
+        many = isinstance(values, (list, np.ndarray))
+        index = np.array([self.index(v) for v in (values if many else [values])], dtype=int)
         out = self.slice_centre(index)
-        return out if np.ndim(values) else out[0]
+        return out if many else out[0]
 
     def snap(self, u):
         return self.slice_centre(self.slice_index(u))
 
     def index(self, value) -> int:
+        """The position of `value` among the choices: the same object, else an equal value of the same type,
+        else an equal value (1 and 1.0, np.str_ and str, the list [64, 32] a journal gives back for the
+        tuple (64, 32)); NaN matches a NaN choice."""
         for i, c in enumerate(self.choices):
-            if c == value and type(c) is type(value):
+            if c is value or (_is_nan(c) and _is_nan(value)):
                 return i
-        for i, c in enumerate(self.choices):  # 1 and 1.0, np.str_ and str
-            if c == value:
-                return i
+        for same_type in (True, False):
+            for i, c in enumerate(self.choices):
+                if (not same_type or type(c) is type(value)) and _equal(c, value):
+                    return i
         raise ValueError(f"{value!r} is not one of the choices {self.choices!r}")
 
     def grid(self, n=None):
@@ -203,8 +260,7 @@ class Categorical:
 
     def contains(self, v) -> bool:
         try:
-            self.index(v)
-            return True
+            return self.index(v) >= 0
         except ValueError:
             return False
 
@@ -260,10 +316,8 @@ class Space:
         if U.shape[1] != len(self):
             raise ValueError(f"expected points with {len(self)} coordinates ({self.names}), got shape {U.shape}")
         columns = [dim.from_unit(U[:, j]) for j, dim in enumerate(self.dimensions.values())]
-        return [
-            {name: dim.python_value(col[i]) for (name, dim), col in zip(self.dimensions.items(), columns)}
-            for i in range(U.shape[0])
-        ]
+        items = list(self.dimensions.items())
+        return [{name: dim.python_value(col[i]) for (name, dim), col in zip(items, columns)} for i in range(len(U))]
 
     def to_unit(self, configs) -> np.ndarray:
         """n configs (or one) -> an (n, d) array in [0, 1]^d."""
@@ -272,9 +326,8 @@ class Space:
         configs = [self.validate(c) for c in configs]
         if not configs:
             return np.empty((0, len(self)))
-        return np.column_stack(
-            [dim.to_unit([c[name] for c in configs]) for name, dim in self.dimensions.items()]
-        ).astype(float)
+        columns = [dim.to_unit([c[name] for c in configs]) for name, dim in self.dimensions.items()]
+        return np.column_stack(columns).astype(float)
 
     def snap(self, U) -> np.ndarray:
         """Move unit points to the unit points of the configs they decode to: integers and choices
@@ -301,6 +354,8 @@ class Space:
         for name, dim in self.dimensions.items():
             n = n_per_dim.get(name, 5) if isinstance(n_per_dim, dict) else n_per_dim
             axes.append(dim.grid(n))
+        sizes = [len(axis) for axis in axes]
+        check_grid_size(math.prod(sizes), f"the grid over {len(axes)} dimensions (axis sizes {sizes})")
         return [dict(zip(self.names, combo)) for combo in itertools.product(*axes)]
 
     def validate(self, config) -> dict:
@@ -332,4 +387,14 @@ def as_space(space) -> Space:
 def config_key(config: dict) -> tuple:
     """A hashable key for a config, the same whatever order its keys were given in: the one test of
     "is this the same configuration?" for checkpoints, caches and duplicate detection."""
-    return tuple(sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in config.items()))
+    return tuple(sorted((name, _frozen(v)) for name, v in config.items()))
+
+
+def _frozen(value):
+    """A hashable stand-in for a choice: lists and tuples as tuples (a journal gives a tuple back as a list),
+    dicts as sorted item tuples, NaN as one marker (NaN != NaN)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((repr(k), _frozen(v)) for k, v in value.items())))
+    return ("nan",) if _is_nan(value) else value

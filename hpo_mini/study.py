@@ -43,7 +43,9 @@ class Trial:
     `state` is 'pending' until the runner finishes it as 'complete', 'failed' (the objective raised or
     returned a non-finite value; `error` says why) or 'pruned' (stopped early by a pruner).
     `intermediate` holds {step: value} reported during training; `user_attrs` anything the objective
-    wants to keep with the trial (per-fold scores, model size, ...).
+    wants to keep with the trial (per-fold scores, model size, ...); `system_attrs` what the searcher that
+    asked it keeps with it (a multi-fidelity searcher's rung and bracket, the base searcher's trial id:
+    what it rebuilds its state from when a study resumes; Optuna has the same split).
     """
 
     id: int
@@ -55,6 +57,7 @@ class Trial:
     error: str | None = None
     intermediate: dict = field(default_factory=dict)
     user_attrs: dict = field(default_factory=dict)
+    system_attrs: dict = field(default_factory=dict)
     # Set by searchers that prune: a small picklable rule, a callable (trial) -> bool, holding only the
     # data it judges by (e.g. a snapshot of other trials' curves), never the searcher itself: it travels
     # with the trial to a worker process. The runner drops it once the trial is finished; not saved.
@@ -85,6 +88,7 @@ class Trial:
         record = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "pruner"}
         record["config"] = dict(self.config)
         record["user_attrs"] = dict(self.user_attrs)
+        record["system_attrs"] = dict(self.system_attrs)
         record["intermediate"] = {str(k): v for k, v in self.intermediate.items()}
         if record["value"] is not None and not math.isfinite(record["value"]):
             record["value"] = None

@@ -10,16 +10,20 @@ has the keys and shapes of `GridSearchCV.cv_results_` (single metric, no train s
 
 from __future__ import annotations
 
+import math
 import time
+from collections import Counter
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.model_selection import cross_validate
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ..runner import optimize
 from ..searchers import GridSearch, RandomSearch
-from ..space import Categorical, as_space
+from ..space import Categorical, as_space, check_count
 from .validation import CrossValObjective
 
 __all__ = ["SearchCV"]
@@ -48,10 +52,15 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
     cv, scoring: as in GridSearchCV (an int, a splitter or a list of splits; a scorer name or callable).
     refit:    refit the best configuration on all of X, y and expose predict/score/... through it.
     executor: a concurrent.futures.Executor evaluating configurations in parallel.
+    error_score: as in GridSearchCV: the score of a fold whose fit fails. NaN (the default) fails the whole
+              configuration (its mean is NaN: it ranks last); a number scores the fold with it; "raise" stops
+              the search at the first failing fit and `fit` raises a ValueError carrying its error. (A
+              configuration whose every fold fails is recorded as failed whatever the number.) When no
+              configuration could be scored, `fit` raises like GridSearchCV: "All the ... fits failed".
     """
 
     def __init__(self, estimator, space, *, searcher="random", n_trials=20, cv=5, scoring=None, refit=True,
-                 executor=None, seed=None):
+                 executor=None, seed=None, error_score=np.nan):
         self.estimator = estimator
         self.space = space
         self.searcher = searcher
@@ -61,6 +70,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         self.refit = refit
         self.executor = executor
         self.seed = seed
+        self.error_score = error_score
 
     def _make_searcher(self, space):
         maker = SEARCHERS.get(self.searcher, self.searcher) if isinstance(self.searcher, str) else self.searcher
@@ -91,9 +101,22 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def fit(self, X, y=None, groups=None):
         space = self._check_space()
-        objective = CrossValObjective(self.estimator, X, y, cv=self.cv, scoring=self.scoring, groups=groups)
-        study = optimize(objective, self._make_searcher(space), n_trials=self.n_trials, direction="maximize",
-                         executor=self.executor, progress=False)
+        n_trials = None if self.n_trials is None else check_count(self.n_trials, "n_trials (None: the whole grid)")
+        if not (self.error_score == "raise" or (isinstance(self.error_score, Real)
+                                                and not isinstance(self.error_score, bool))):
+            raise ValueError(f"error_score must be 'raise' or a number (np.nan by default), but got "
+                             f"{self.error_score!r}")
+        objective = ErrorScoreObjective(self.estimator, X, y, cv=self.cv, scoring=self.scoring, groups=groups,
+                                        error_score=self.error_score)
+        raising = self.error_score == "raise"
+        study = optimize(objective, self._make_searcher(space), n_trials=n_trials, direction="maximize",
+                         executor=self.executor, progress=False, callbacks=[_stop_at_a_failure] if raising else [])
+        failed = [t for t in study.trials if t.state == "failed"]
+        if raising and failed:
+            raise ValueError(f"fitting {type(self.estimator).__name__} with {failed[0].config} failed, and "
+                             f"error_score='raise' stops the search there: {failed[0].error}")
+        if not study.completed:
+            self._raise_nothing_scored(study.trials, len(objective.splits), X, y)
         trials = sorted(study.trials, key=lambda t: t.id)
         self.study_ = study
         self.scorer_ = objective.scorer
@@ -112,6 +135,19 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             if hasattr(self.best_estimator_, "n_features_in_"):
                 self.n_features_in_ = self.best_estimator_.n_features_in_
         return self
+
+    def _raise_nothing_scored(self, trials, n_splits, X, y):
+        """Every configuration failed: raise the estimator's own error, from fitting the first configuration
+        on all of X, y, with a note counting the failed fits (or GridSearchCV's ValueError if that fit works)."""
+        message = _nothing_scored(trials, n_splits)
+        try:
+            clone(self.estimator).set_params(**trials[0].config).fit(X, y)
+        except Exception as exc:
+            if not hasattr(exc, "add_note"):  # Python < 3.11
+                raise ValueError(message) from exc
+            exc.add_note(message)
+            raise
+        raise ValueError(message)
 
     def score(self, X, y=None):
         """The scorer used in the search, applied to the refitted best estimator."""
@@ -149,7 +185,7 @@ def _check_value(estimator, name, value):
     parts = [model] + [v for v in model.get_params(deep=True).values() if isinstance(v, BaseEstimator)]
     for part in parts:
         validate = getattr(part, "_validate_params", None)
-        if validate is None:
+        if validate is None or not hasattr(part, "_parameter_constraints"):  # a custom estimator declares none
             continue
         try:
             validate()
@@ -157,6 +193,48 @@ def _check_value(estimator, name, value):
             raise ValueError(
                 f"the space lets {name} take the value {value!r}, which {type(estimator).__name__} rejects: {exc}"
             ) from exc
+
+
+class ErrorScoreObjective(CrossValObjective):
+    """CrossValObjective with scikit-learn's `error_score` for a fold whose fit fails: a number scores
+    it, "raise" lets the error through (the runner records the trial as failed, with it)."""
+
+    def __init__(self, estimator, X, y=None, *, cv=5, scoring=None, groups=None, error_score=np.nan):
+        super().__init__(estimator, X, y, cv=cv, scoring=scoring, groups=groups)
+        self.error_score = error_score
+
+    def cross_validate(self, config) -> dict:
+        model = clone(self.estimator).set_params(**config)
+        return cross_validate(model, self.X, self.y, cv=self.splits, scoring=self.scorer, error_score=self.error_score)
+
+    def __call__(self, config, trial=None) -> float:
+        value = super().__call__(config, trial)
+        if math.isnan(value) and trial is not None:  # error_score=nan and a fold failed: say so
+            scores = trial.user_attrs["fold_scores"]
+            raise ValueError(f"{sum(math.isnan(s) for s in scores)} of {len(scores)} folds failed to fit or score, "
+                             "and error_score=nan fails the configuration; error_score='raise' shows the error, a "
+                             "number scores such folds")
+        return value
+
+
+def _stop_at_a_failure(study, trial):
+    if trial.state == "failed":
+        study.stop()
+
+
+def _nothing_scored(trials, n_splits) -> str:
+    """GridSearchCV's message when every fit failed; else how many did and why nothing has a score."""
+    n_fits = len(trials) * n_splits
+    n_failed = sum(n_splits if not t.user_attrs.get("fold_scores") else
+                   sum(s is None or math.isnan(s) for s in t.user_attrs["fold_scores"]) for t in trials)
+    errors = Counter(t.error for t in trials)
+    details = "\n".join(f"{'-' * 80}\n{n} configuration(s) failed with:\n{error}" for error, n in errors.most_common())
+    head = (f"All the {n_fits} fits failed" if n_failed == n_fits else
+            f"No configuration could be scored: {n_failed} of the {n_fits} fits failed, and a configuration with a "
+            "failed fold has no mean score (error_score=nan; a number scores the failed folds instead)")
+    return (f"\n{head} ({len(trials)} configurations x {n_splits} folds).\nIt is very likely that your model is "
+            "misconfigured.\nYou can try to debug the error by setting error_score='raise'.\n\n"
+            f"Below are more details about the failures:\n{details}")
 
 
 def _cv_results(trials, names, n_splits):

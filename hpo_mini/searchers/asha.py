@@ -50,6 +50,7 @@ class ASHA(BaseSearcherMixin, Searcher):
                 _, from_id, config = candidates[0]
                 self._promoted[k].add(from_id)
                 trial = self._new_trial(dict(config), budget=self.budgets[k + 1])
+                trial.system_attrs.update(rung=k + 1, promoted_from=from_id)
                 self.promotions_.append((k, from_id, trial.id))
                 self._pending[trial.id] = k + 1
                 return trial
@@ -57,6 +58,7 @@ class ASHA(BaseSearcherMixin, Searcher):
         if config is None:
             return None
         trial = self._new_trial(config, budget=self.budgets[0])
+        trial.system_attrs["rung"] = 0
         self._remember_base_trial(trial)
         self._pending[trial.id] = 0
         return trial
@@ -64,12 +66,29 @@ class ASHA(BaseSearcherMixin, Searcher):
     def tell(self, trial, value):
         super().tell(trial, value)
         k = self._pending.pop(trial.id, None)
-        if k is None:
-            return  # not asked by us (e.g. replayed from a journal)
+        if k is None:  # not asked by us: a resumed study's trial, from its journal
+            k = self._replay(trial)
         loss = None if is_failure(value) else float(value)
         self.rung_results_[k].append((math.inf if loss is None else loss, trial.id, dict(trial.config)))
         if k == 0:
             self._tell_base_searcher(trial, loss)
+
+    def _replay(self, trial) -> int:
+        """The rung of a trial of a resumed study, its promotion redone (so it is not promoted twice); a
+        ValueError if it does not fit (a journal written by an ASHA with other settings)."""
+        k, source = trial.system_attrs.get("rung"), trial.system_attrs.get("promoted_from")
+        fits = (isinstance(k, int) and 0 <= k <= self.top_rung and trial.budget is not None
+                and abs(trial.budget - self.budgets[k]) <= BUDGET_TOL * self.budgets[k])
+        if fits and k > 0:
+            fits = source in {t[1] for t in self.rung_results_[k - 1]} and source not in self._promoted[k - 1]
+        if not fits:
+            raise ValueError(f"trial {trial.id} of the resumed study (budget {trial.budget!r}, system_attrs "
+                             f"{trial.system_attrs!r}) does not fit this ASHA's rungs {self.budgets}: the journal "
+                             "was written by a searcher with other settings; resume it with the same ones")
+        if k > 0:
+            self._promoted[k - 1].add(source)
+            self.promotions_.append((k - 1, source, trial.id))
+        return k
 
     def is_finished(self) -> bool:
         base_done = getattr(self.base_searcher, "is_finished", lambda: False)()

@@ -70,11 +70,18 @@ class Searcher:
 
     def tell(self, trial: Trial, value) -> None:
         """Record a result. Trials the searcher did not ask itself (e.g. from a resumed journal) are
-        accepted too; later asks get ids after theirs."""
+        accepted too; later asks get ids after theirs. (Multi-fidelity searchers put such a trial back
+        in the rung it was asked for, from its system_attrs.)"""
         self._next_id = max(self._next_id, trial.id + 1)
         self.history_.append((trial, None if is_failure(value) else float(value)))
 
     def is_finished(self) -> bool:
+        return False
+
+    @property
+    def finite(self) -> bool:
+        """Does it stop proposing by itself, after a bounded number of trials (a grid, successive halving),
+        and then say is_finished()? False: it proposes for ever, and a loop over it needs a limit."""
         return False
 
 

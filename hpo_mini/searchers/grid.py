@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+from ..space import check_grid_size
 from ..study import Trial
 from .base import Searcher
 
@@ -17,6 +20,8 @@ class GridSearch(Searcher):
     scikit-learn's `param_grid`.
     """
 
+    finite = True  # every grid point once, then is_finished()
+
     def __init__(self, space, *, n_per_dim=5, grid=None, shuffle=False, seed=None):
         super().__init__(space, seed=seed)
         if grid is None:
@@ -30,6 +35,7 @@ class GridSearch(Searcher):
                     f"grid keys {sorted(grid)} must be exactly the space's dimensions {self.space.names}"
                 )
             names = self.space.names
+            check_grid_size(math.prod(len(grid[n]) for n in names), f"the grid {grid!r}")
             points = [dict(zip(names, combo)) for combo in product(*(grid[n] for n in names))]
         else:
             points = list(grid)

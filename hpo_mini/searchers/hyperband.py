@@ -91,14 +91,27 @@ class Hyperband(BaseSearcherMixin, Searcher):
             else:
                 self._bracket = Bracket(self._plans[self.bracket_index_])
 
+    @property
+    def finite(self) -> bool:
+        """It stops by itself after n_iterations passes over the brackets (n_iterations=None: never)."""
+        return self.n_iterations is not None
+
     def ask(self):
         self._advance()
-        return None if self._bracket is None else ask_bracket(self, self._bracket)
+        return None if self._bracket is None else ask_bracket(self, self._bracket, bracket=self._index)
 
     def tell(self, trial, value):
+        """Record a result. A trial of a resumed study (not asked by this searcher) is replayed into the
+        bracket it was asked for (`system_attrs["bracket"]`), which must be the one running now."""
         super().tell(trial, value)
-        if self._bracket is not None:
-            tell_bracket(self, self._bracket, trial, value)
+        self._advance()
+        replayed = self._bracket is None or trial.id not in self._bracket.pending
+        if replayed and (self._bracket is None or trial.system_attrs.get("bracket") != self._index):
+            now = "has run all its brackets" if self._bracket is None else f"is at bracket {self._index}"
+            raise ValueError(f"trial {trial.id} of the resumed study was asked in bracket "
+                             f"{trial.system_attrs.get('bracket')!r}, but this Hyperband {now}: the journal was "
+                             "written by a searcher with other settings; resume it with the same ones")
+        tell_bracket(self, self._bracket, trial, value)
         self._advance()
 
     def is_finished(self) -> bool:

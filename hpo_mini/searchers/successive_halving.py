@@ -18,6 +18,14 @@ Each draws new configurations from `base_searcher` (RandomSearch(space, seed=see
 ask/tell searcher, e.g. TPE or BayesianOptimization). The base searcher is told a configuration's result
 at its *first* (lowest) budget, the one every configuration gets. (BOHB, Falkner et al. 2018, ICML,
 fits a TPE model per budget and uses the highest budget with enough results: not implemented here.)
+
+Resuming. Each trial keeps in `system_attrs` where it belongs: its rung (Hyperband: and bracket; ASHA: the
+trial it was promoted from) and, for a fresh configuration, the base searcher's trial id. `optimize(...,
+journal=path)` tells a resumed searcher the journal's trials in the order they finished; each is put back
+in its slot (a rung's result, a promotion done, the base searcher told), so only the trials that were
+running when the process died are asked again, and a resumed study spends exactly the budget of one that
+was never interrupted (tests/unit/test_resume_multi_fidelity.py). A trial that fits no slot (a journal of
+other budgets or eta) raises a ValueError.
 """
 
 from __future__ import annotations
@@ -25,8 +33,8 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-from ..space import check_count
-from ..study import is_failure
+from ..space import check_count, config_key
+from ..study import Trial, is_failure
 from .base import Searcher
 from .random import RandomSearch
 
@@ -87,12 +95,18 @@ def sh_rungs(n_configs, min_budget, max_budget, eta=3) -> list[tuple]:
 
 class BaseSearcherMixin:
     """New configurations come from a base searcher; it hears back their lowest-budget result, and
-    the direction `optimize` sets."""
+    the direction `optimize` sets. Each fresh trial keeps the base searcher's trial id in
+    `system_attrs["base_id"]`, so a resumed study tells the base searcher exactly what it had asked."""
 
     def set_direction(self, direction):
         super().set_direction(direction)
         if callable(getattr(self.base_searcher, "set_direction", None)):
             self.base_searcher.set_direction(direction)
+
+    @property
+    def finite(self) -> bool:
+        """It stops by itself when its base searcher does (a grid); the default RandomSearch does not."""
+        return bool(getattr(self.base_searcher, "finite", False))
 
     def _init_base_searcher(self, base_searcher, seed):
         if base_searcher is None:
@@ -118,21 +132,29 @@ class BaseSearcherMixin:
 
     def _remember_base_trial(self, trial):
         self._base_trials[trial.id] = self._last_inner
+        trial.system_attrs["base_id"] = self._last_inner.id
 
     def _tell_base_searcher(self, trial, loss):
         inner = self._base_trials.pop(trial.id, None)
+        if inner is None and "base_id" in trial.system_attrs:  # a fresh config, replayed from a journal
+            inner = Trial(id=trial.system_attrs["base_id"], config=dict(trial.config))
         if inner is not None:
             self.base_searcher.tell(inner, loss)
 
 
 class Bracket:
     """Synchronous successive halving over a fixed plan [(n_i, r_i)]: rung i runs n_i configs at budget
-    r_i; when all have results, the best n_{i+1} (lowest loss, ties by trial id) go on to rung i+1."""
+    r_i; when all have results, the best n_{i+1} (lowest loss, ties by trial id) go on to rung i+1.
+
+    A slot of the current rung is taken when a trial is asked for it, or when a trial of a resumed study
+    is replayed into it (`take`): so a study resumed from its journal re-asks only the slots whose trials
+    were lost (running when the process died), and spends no budget twice.
+    """
 
     def __init__(self, plan):
         self.plan = list(plan)
         self.rung = 0
-        self.promoted = None  # configs for the current rung (None at rung 0: drawn fresh)
+        self.to_ask = None  # configs promoted to the current rung, not asked yet (None at rung 0: drawn fresh)
         self.n_asked = 0
         self.pending = set()
         self.results = []  # (loss, trial id, config) of the current rung
@@ -147,7 +169,18 @@ class Bracket:
         return not self.finished and self.n_asked >= self.plan[self.rung][0]
 
     def next_config(self):
-        return None if self.promoted is None else self.promoted[self.n_asked]
+        return None if self.to_ask is None else self.to_ask[0]
+
+    def take(self, config) -> None:
+        """A trial of the current rung with this config starts (or is replayed): one slot less to fill."""
+        if self.to_ask is not None:
+            key = config_key(config)
+            match = [i for i, c in enumerate(self.to_ask) if config_key(c) == key]
+            if not match:
+                raise ValueError(f"{config!r} is not among the configs promoted to rung {self.rung}: "
+                                 f"{self.to_ask!r}")
+            self.to_ask.pop(match[0])
+        self.n_asked += 1
 
     def record(self, trial_id, config, loss):
         self.pending.discard(trial_id)
@@ -158,12 +191,13 @@ class Bracket:
             self.rung += 1
             self.results, self.n_asked = [], 0
             if not self.finished:
-                self.promoted = [config for _, _, config in ranked[: self.plan[self.rung][0]]]
+                self.to_ask = [config for _, _, config in ranked[: self.plan[self.rung][0]]]
 
 
-def ask_bracket(searcher, bracket):
+def ask_bracket(searcher, bracket, /, **system_attrs):
     """The next trial of `bracket` for `searcher` (SH and Hyperband): a promoted config, or a fresh one from
-    the base searcher at rung 0; None while the rung waits for results or the bracket is done."""
+    the base searcher at rung 0; None while the rung waits for results or the bracket is done. The trial's
+    system_attrs hold its rung (and `system_attrs`, e.g. Hyperband's bracket)."""
     if bracket.finished or bracket.waiting:
         return None
     config = bracket.next_config()
@@ -173,17 +207,43 @@ def ask_bracket(searcher, bracket):
         if config is None:
             return None
     trial = searcher._new_trial(dict(config), budget=bracket.plan[bracket.rung][1])
+    trial.system_attrs.update(system_attrs, rung=bracket.rung)
     if fresh:
         searcher._remember_base_trial(trial)
-    bracket.n_asked += 1
+    bracket.take(config)
     bracket.pending.add(trial.id)
     return trial
 
 
+def replay_into_bracket(searcher, bracket, trial) -> None:
+    """A trial the searcher did not ask (a resumed study's, from its journal) takes its slot in the
+    bracket: it must be a trial of the current rung, at its budget, with a config that rung runs; else a
+    ValueError says that the journal was written by a searcher with other settings."""
+    where = f"{type(searcher).__name__} (rung {bracket.rung} of {bracket.plan})"
+    if "rung" not in trial.system_attrs:
+        problem = "it carries no rung (system_attrs), as in a journal of hpo_mini before format version 2"
+    elif bracket.finished or bracket.waiting:
+        problem = "its rung is full" if bracket.waiting else "it has run all its rungs"
+    elif trial.system_attrs["rung"] != bracket.rung or trial.budget is None or \
+            abs(trial.budget - bracket.plan[bracket.rung][1]) > BUDGET_TOL * bracket.plan[bracket.rung][1]:
+        problem = f"it is at rung {trial.system_attrs.get('rung')} with budget {trial.budget!r}"
+    else:
+        try:
+            bracket.take(trial.config)
+            bracket.pending.add(trial.id)
+            return
+        except ValueError as exc:
+            problem = str(exc)
+    raise ValueError(f"trial {trial.id} of the resumed study does not fit {where}: {problem}. The journal was "
+                     "written by a searcher with other settings (budgets, eta, n_configs, seed): resume it with "
+                     "the same ones, or start a new journal")
+
+
 def tell_bracket(searcher, bracket, trial, value):
-    """Record a result in `bracket`; a rung-0 result is also told to the base searcher."""
+    """Record a result in `bracket`; a rung-0 result is also told to the base searcher. A trial it did not
+    ask (a resumed study's) is replayed into its slot first (`replay_into_bracket`)."""
     if trial.id not in bracket.pending:
-        return  # not ours (e.g. replayed from a journal): SH's rung state is not rebuilt from one
+        replay_into_bracket(searcher, bracket, trial)
     loss = None if is_failure(value) else float(value)
     searcher._tell_base_searcher(trial, loss)
     bracket.record(trial.id, dict(trial.config), loss)
@@ -196,6 +256,8 @@ class SuccessiveHalving(BaseSearcherMixin, Searcher):
     `ask` returns None while the current rung waits for results, and `is_finished()` turns True after
     the last rung. `rungs()` is the plan; `rung_history_` the ranked (loss, trial id, config) of each rung.
     """
+
+    finite = True  # one bracket, then is_finished()
 
     def __init__(self, space, *, min_budget, max_budget, eta=3, n_configs=None, base_searcher=None, seed=None):
         super().__init__(space, seed=seed)

@@ -120,8 +120,9 @@ def simulate(searcher, objective, n_workers, duration=None, n_trials=None, max_t
             if not seconds >= 0:
                 raise ValueError(f"duration must be a number >= 0, but got {seconds!r} for trial {trial.id}")
             if endless and seconds == 0:
-                raise ValueError(f"duration(trial {trial.id}) is 0, but only max_time / max_compute can end this run, "
-                                 "and a trial that takes no time brings neither closer: give durations > 0, or n_trials")
+                raise ValueError(f"duration(trial {trial.id}) is 0, but only max_time / max_compute can end this "
+                                 "run, and a trial that takes no time brings neither closer: give durations > 0, "
+                                 "or n_trials")
             trial = evaluate(objective, trial, pass_trial=pass_trial)
             heapq.heappush(running, (now + seconds, worker, trial.id, trial))
             jobs.append(Job(trial.id, worker, now, now + seconds, trial.budget))

@@ -1,16 +1,14 @@
 """Faults, end to end: a study SIGKILLed five times and resumed each time ends with exactly n trials,
-none lost, none duplicated; a worker process of a ProcessPool that dies mid-trial costs that trial
-(recorded as failed after one rerun alone) and nothing else; under a plain ProcessPoolExecutor it costs
+none lost, none duplicated; a second process on a journal in use is refused (one writer, a file lock);
+a worker process of a ProcessPool that dies mid-trial costs that trial (recorded as failed after one
+rerun alone) and nothing else; under a plain ProcessPoolExecutor it costs
 the trials the pool held, and the run stops saying how to get the rerun.
 
 test_runner.py already kills a study once and checks the resumed run; here the kills repeat at random
 moments, under BO and under a thread pool too, and the counts are printed (run with -s to see them)."""
 
-import json
 import os
 import signal
-import subprocess
-import sys
 import time
 import warnings
 from collections import Counter
@@ -21,34 +19,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import fault_study
-from fault_study import SPACE, quadratic
+from fault_study import SPACE, journal_records, launch, quadratic
 from hpo_mini import load_study, optimize
+from hpo_mini.journal import JournalInUse
 from hpo_mini.parallel import ProcessPool
 from hpo_mini.searchers import RandomSearch
 from hpo_mini.space import config_key
 
-SCRIPT = Path(fault_study.__file__)
 N_KILLS = 5
-
-
-def journal_records(path):
-    """The trial records of a journal; a line torn by a kill is skipped (as load_study does)."""
-    records = []
-    if not path.exists():
-        return records
-    for line in path.read_bytes().split(b"\n")[1:]:
-        try:
-            records.append(json.loads(line))
-        except ValueError:
-            pass
-    return records
-
-
-def launch(path, n, searcher, executor, seed):
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    return subprocess.Popen([sys.executable, str(SCRIPT), str(path), str(n), searcher, executor, str(seed)],
-                            stderr=subprocess.PIPE, env=env)
 
 
 def kill_and_resume(path, n, searcher, executor, seed, rng):
@@ -208,3 +186,36 @@ def test_a_dead_worker_in_a_plain_process_pool_fails_the_trials_it_held_and_stop
     assert all(t.state == "complete" and t.value == quadratic(t.config) for t in study.trials if t not in failed)
     assert sorted(t.id for t in study.trials) == list(range(len(study.trials)))  # none lost, none twice
     assert [r["id"] for r in journal_records(path)] == [t.id for t in study.trials]
+
+
+# ---------------------------------------------------------------- two processes on one journal
+
+
+def test_a_second_process_on_a_journal_in_use_is_refused_and_no_id_is_written_twice(tmp_path):
+    # with no lock, two processes each wrote ids 0-19 and evaluated them twice
+    path = tmp_path / "study.jsonl"
+    first = launch(path, 100_000, "random", "none", seed=3)  # runs until it is killed below
+    try:
+        deadline = time.monotonic() + 40
+        while not journal_records(path):
+            assert first.poll() is None, first.stderr.read().decode()
+            assert time.monotonic() < deadline, "the first process recorded no trial in 40 s"
+            time.sleep(0.005)
+        second = launch(path, 100_000, "random", "none", seed=4)
+        _, err = second.communicate(timeout=60)
+        err = err.decode()
+        assert second.returncode != 0 and "JournalInUse" in err and "being written by another run" in err
+        with pytest.raises(JournalInUse):  # in this process too
+            optimize(quadratic, RandomSearch(SPACE, seed=5), n_trials=100_000, journal=path, progress=False)
+        assert first.poll() is None  # the first was writing all along
+    finally:
+        first.kill()  # SIGKILL: its lock goes with it
+        first.wait()
+        first.stderr.close()
+    n = len(journal_records(path)) + 5
+    optimize(quadratic, RandomSearch(SPACE, seed=3), n_trials=n, journal=path, progress=False)
+    ids = [r["id"] for r in journal_records(path)]
+    print(f"\nTWO WRITERS: second process refused, trials_recorded={len(ids)} distinct_ids={len(set(ids))}")
+    assert sorted(ids) == list(range(n))
+    whole = optimize(quadratic, RandomSearch(SPACE, seed=3), n_trials=n, progress=False)
+    assert [config_key(r["config"]) for r in journal_records(path)] == [config_key(t.config) for t in whole.trials]

@@ -18,7 +18,7 @@ import pytest
 
 from hpo_mini import Float, Int, Trial, TrialPruned, load_study, optimize
 from hpo_mini.parallel import ProcessPool
-from hpo_mini.searchers import GridSearch, RandomSearch, Searcher
+from hpo_mini.searchers import TPE, GridSearch, RandomSearch, Searcher
 from hpo_mini.space import config_key
 
 SPACE = {"x": Float(-1.0, 1.0), "y": Float(-1.0, 1.0), "n": Int(1, 5)}
@@ -156,7 +156,8 @@ class DirectionListener(RandomSearch):
 
 def test_the_searcher_learns_the_direction_before_anything_else(tmp_path):
     path = tmp_path / "study.jsonl"
-    optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=2, direction="maximize", journal=path, progress=False)
+    optimize(quadratic, DirectionListener(SPACE, seed=0), n_trials=2, direction="maximize", journal=path,
+             progress=False)
     searcher = DirectionListener(SPACE, seed=0)
     optimize(quadratic, searcher, n_trials=3, direction="maximize", journal=path, progress=False)
     assert searcher.events == [("set_direction", "maximize"), ("tell", 0), ("tell", 1), ("ask", 2), ("tell", 2)]
@@ -226,10 +227,18 @@ def test_timeout_starts_no_trial_after_the_deadline(monkeypatch):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"n_trials": -1}, "n_trials must be a non-negative number"),
-        ({"timeout": "10"}, "timeout must be a non-negative number"),
+        ({"n_trials": -1}, "n_trials must be an integer >= 0"),
+        ({"timeout": "10"}, "timeout must be a number of seconds >= 0"),
         ({"direction": "max"}, "direction must be 'minimize' or 'maximize'"),
         ({"max_pending": 0}, "max_pending must be an int >= 1"),
+        ({"max_pending": -3}, "max_pending must be an int >= 1"),
+        # issue 24: n_trials=nan ran unbounded, n_trials=2.5 ran 3, timeout=nan was ignored
+        ({"n_trials": math.nan}, r"n_trials must be an integer >= 0 or None \(no limit\), but got nan"),
+        ({"n_trials": 2.5}, r"n_trials must be an integer >= 0 or None \(no limit\), but got 2.5"),
+        ({"n_trials": math.inf}, "n_trials must be an integer >= 0"),
+        ({"n_trials": True}, "n_trials must be an integer >= 0"),
+        ({"timeout": math.nan}, r"timeout must be a number of seconds >= 0 or None \(no limit\), but got nan"),
+        ({"timeout": -1.0}, "timeout must be a number of seconds >= 0"),
     ],
 )
 def test_bad_arguments_are_rejected(kwargs, message):
@@ -242,6 +251,80 @@ def test_not_a_callable_or_not_a_searcher_is_rejected():
         optimize(3.0, RandomSearch(SPACE, seed=0), n_trials=1, progress=False)
     with pytest.raises(TypeError, match=r"no ask\(\) method"):
         optimize(quadratic, SPACE, n_trials=1, progress=False)
+    # a searcher class used to fail with "set_direction() missing 1 required positional argument"
+    with pytest.raises(TypeError, match=r"pass a searcher, not the class RandomSearch: e.g. RandomSearch\(space"):
+        optimize(quadratic, RandomSearch, n_trials=1, progress=False)
+
+
+def test_integral_limits_of_any_integer_type_and_an_infinite_timeout_are_accepted():
+    assert len(optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=np.int64(3), progress=False).trials) == 3
+    assert len(optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=3, timeout=math.inf, progress=False)
+               .trials) == 3
+    assert optimize(quadratic, RandomSearch(SPACE, seed=0), n_trials=0, progress=False).trials == []
+
+
+def exits(config, trial):
+    if trial.id == 2:
+        sys.exit(3)
+    return quadratic(config)
+
+
+@pytest.mark.parametrize("executor", [None, "threads"])
+def test_an_objective_that_calls_sys_exit_fails_its_trial_and_the_study_is_kept(tmp_path, executor):
+    # SystemExit used to escape optimize: the study object was lost
+    path = tmp_path / "study.jsonl"
+    if executor is None:
+        study = optimize(exits, RandomSearch(SPACE, seed=0), n_trials=5, journal=path, progress=False)
+    else:
+        with ThreadPoolExecutor(2) as pool:
+            study = optimize(exits, RandomSearch(SPACE, seed=0), n_trials=5, journal=path, executor=pool,
+                             progress=False)
+    assert sorted(t.id for t in study.trials) == list(range(5))
+    failed = [t for t in study.trials if t.state == "failed"]
+    assert [t.id for t in failed] == [2] and failed[0].error.startswith("SystemExit: 3 (the objective called sys.exit()")
+    assert len(load_study(path).trials) == 5
+
+
+def edits_the_trial(config, trial):
+    trial.config["x"] = 99.0  # through the Trial, not the config dict the objective was given
+    trial.config = {"x": 5.0}
+    trial.system_attrs["rung"] = 7
+    return quadratic(config)
+
+
+def test_editing_trial_config_inside_the_objective_does_not_change_the_record(tmp_path):
+    # the edit used to be recorded, and then broke a later TPE resume (the config was outside the space)
+    path = tmp_path / "study.jsonl"
+    asked = RandomSearch(SPACE, seed=0).ask().config
+    study = optimize(edits_the_trial, RandomSearch(SPACE, seed=0), n_trials=4, journal=path, progress=False)
+    assert study.trials[0].config == asked and all(t.system_attrs == {} for t in study.trials)
+    assert all(-1 <= t.config["x"] <= 1 and set(t.config) == set(SPACE) for t in study.trials)
+    with pytest.warns(UserWarning, match="continued by TPE"):
+        resumed = optimize(quadratic, TPE(SPACE, seed=0), n_trials=6, journal=path, progress=False)
+    assert [t.id for t in resumed.trials] == list(range(6))
+
+
+class Unpicklable:
+    def __reduce__(self):
+        raise TypeError("an Unpicklable cannot be pickled")
+
+
+def keeps_an_unpicklable(config, trial):
+    trial.user_attrs["model"] = Unpicklable()
+    trial.user_attrs["size"] = 3
+    return quadratic(config)
+
+
+def test_an_unpicklable_user_attr_under_a_process_pool_is_blamed_on_user_attrs(process_pool):
+    # the error used to be "worker failed: TypeError: ...", with no word of user_attrs
+    study = optimize(keeps_an_unpicklable, RandomSearch(SPACE, seed=0), n_trials=4, executor=process_pool,
+                     progress=False)
+    assert sorted(t.id for t in study.trials) == list(range(4))
+    for t in study.trials:
+        assert t.state == "failed" and t.user_attrs == {"size": 3}
+        assert re.match(r"the objective returned [-0-9.e]+, but user_attrs 'model' \(TypeError: an Unpicklable "
+                        r"cannot be pickled\) cannot be pickled, so the trial cannot come back from its worker",
+                        t.error)
 
 
 @pytest.mark.parametrize("direction", ["minimize", "maximize"])

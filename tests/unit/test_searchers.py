@@ -251,3 +251,19 @@ def test_a_bad_budget_raises_value_error_in_every_scheduler(cls, bad):
 def test_a_base_searcher_without_the_protocol_is_a_type_error():
     with pytest.raises(TypeError, match="base_searcher must be an ask/tell searcher"):
         ASHA(SPACE, **MF, base_searcher=object())
+
+
+def test_finite_says_which_searchers_stop_by_themselves():
+    grid = lambda: GridSearch(SPACE, n_per_dim=2)  # noqa: E731
+    stops = {
+        "grid": (grid(), True), "random": (RandomSearch(SPACE), False), "tpe": (TPE(SPACE), False),
+        "ga": (GeneticAlgorithm(SPACE), False),
+        "sh": (SuccessiveHalving(SPACE, min_budget=1, max_budget=9), True),
+        "hyperband": (Hyperband(SPACE, min_budget=1, max_budget=9), True),
+        "hyperband forever": (Hyperband(SPACE, min_budget=1, max_budget=9, n_iterations=None), False),
+        "asha": (ASHA(SPACE, min_budget=1, max_budget=9), False),
+        "asha over a grid": (ASHA(SPACE, min_budget=1, max_budget=9, base_searcher=grid()), True),
+        "median pruner over a grid": (MedianPruner(SPACE, base_searcher=grid()), True),
+    }
+    assert {name: searcher.finite for name, (searcher, _) in stops.items()} \
+        == {name: expected for name, (_, expected) in stops.items()}

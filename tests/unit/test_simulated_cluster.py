@@ -108,6 +108,33 @@ def test_max_time_stops_new_trials_and_lets_running_ones_finish():
     assert run.makespan == 12.0
 
 
+@pytest.mark.parametrize("make", [lambda: RandomSearch(SPACE, seed=0),
+                                  lambda: ASHA(SPACE, min_budget=1, max_budget=9, seed=0)])
+def test_a_searcher_that_never_finishes_is_refused_without_a_limit(make):
+    # the old guard, hasattr(searcher, "is_finished"), let every searcher through: simulate ran forever
+    with pytest.raises(ValueError, match=r"does not stop by itself.*would never end: give one of them"):
+        simulate(make(), loss, 2)
+
+
+def test_asha_over_a_grid_stops_by_itself():
+    asha = ASHA(SPACE, min_budget=1, max_budget=9, base_searcher=GridSearch(SPACE, n_per_dim=9), seed=0)
+    assert asha.finite and not ASHA(SPACE, min_budget=1, max_budget=9).finite
+    run = simulate(asha, loss, 3, duration=lambda t: 1.0)
+    assert asha.is_finished() and sum(j.budget == 1 for j in run.jobs) == 9
+
+
+@pytest.mark.parametrize("limit", [{"max_time": 10.0}, {"max_compute": 5.0}])
+def test_a_zero_duration_is_refused_when_only_the_clock_can_end_the_run(limit):
+    # with zero durations and max_time the clock never advanced: simulate ran forever
+    with pytest.raises(ValueError, match=r"duration\(trial 0\) is 0, but only max_time / max_compute can end this run"):
+        simulate(RandomSearch(SPACE, seed=0), loss, 2, duration=lambda t: 0.0, **limit)
+    # with n_trials, or a searcher that finishes, zero durations are fine
+    assert len(simulate(RandomSearch(SPACE, seed=0), loss, 2, duration=lambda t: 0.0, n_trials=5, **limit).jobs) == 5
+    assert simulate(GridSearch(SPACE, n_per_dim=4), loss, 2, duration=lambda t: 0.0, **limit).makespan == 0.0
+    with pytest.raises(ValueError, match="duration must be a number >= 0, but got nan"):
+        simulate(RandomSearch(SPACE, seed=0), loss, 2, duration=lambda t: math.nan, n_trials=3)
+
+
 class HandWritten:
     """ask and tell only: no is_finished, no set_direction."""
 
@@ -123,7 +150,7 @@ class HandWritten:
 
 
 def test_a_searcher_that_cannot_say_it_is_finished_needs_a_limit():
-    with pytest.raises(ValueError, match=r"has no is_finished\(\).*give one of them"):
+    with pytest.raises(ValueError, match=r"does not stop by itself.*give one of them"):
         simulate(HandWritten(), loss, 2)
     assert len(simulate(HandWritten(), loss, 2, n_trials=4).jobs) == 4
 

@@ -5,8 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_regression
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -115,3 +116,84 @@ def test_int_space_values_are_python_ints_in_best_params(iris):
     search = SearchCV(DecisionTreeClassifier(random_state=0), {"max_depth": Int(1, 6)}, n_trials=5, cv=3,
                       seed=0).fit(X, y)
     assert isinstance(search.best_params_["max_depth"], int)
+
+
+# ---------------------------------------------------------------- failures, as GridSearchCV has them (issue 24)
+
+
+class Custom(ClassifierMixin, BaseEstimator):
+    """A hand-written estimator: BaseEstimator, but no _parameter_constraints. Predicts the majority class
+    when c > 0.5, the first class otherwise; fails to fit when c > 0.9 or on a fold named by `fail_on`."""
+
+    def __init__(self, c=1.0, fail_on=-1):
+        self.c, self.fail_on = c, fail_on
+
+    def fit(self, X, y):
+        if self.c > 0.9 or len(X) == self.fail_on:
+            raise ValueError(f"c={self.c} is too large for Custom")
+        self.classes_, counts = np.unique(y, return_counts=True)
+        self.majority_ = self.classes_[np.argmax(counts)] if self.c > 0.5 else self.classes_[0]
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.majority_)
+
+
+@pytest.fixture(scope="module")
+def unbalanced():
+    X, y = load_iris(return_X_y=True)
+    return X[:130], y[:130]  # 50, 50, 30: class 0 is not the only majority, scores differ by c
+
+
+def test_a_custom_estimator_without_parameter_constraints_is_searched(unbalanced):
+    # it crashed with "'Custom' object has no attribute '_parameter_constraints'" (GridSearchCV works)
+    X, y = unbalanced
+    search = SearchCV(Custom(), {"c": Float(0.0, 0.9)}, n_trials=6, cv=3, seed=0).fit(X, y)
+    reference = GridSearchCV(Custom(), {"c": [t.config["c"] for t in search.study_.trials]}, cv=3).fit(X, y)
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"])
+
+
+def test_when_every_fit_fails_fit_raises_as_grid_search_cv_does(unbalanced):
+    # it refitted a NaN "best" configuration instead
+    X, y = unbalanced
+    with pytest.raises(ValueError, match=r"All the \d+ fits failed") as reference:
+        GridSearchCV(Custom(), {"c": [0.95, 0.99]}, cv=3).fit(X, y)
+    with pytest.raises(ValueError, match=r"c=0\.9\d* is too large for Custom") as ours:
+        SearchCV(Custom(), {"c": Float(0.91, 1.0)}, n_trials=4, cv=3, seed=0).fit(X, y)
+    assert "All the 12 fits failed (4 configurations x 3 folds)" in ours.value.__notes__[0]
+    assert "error_score='raise'" in ours.value.__notes__[0] and "error_score='raise'" in str(reference.value)
+
+
+def test_n_trials_zero_is_refused_before_any_fitting(unbalanced):
+    # it ended in numpy's "attempt to get argmin of an empty sequence"
+    X, y = unbalanced
+    for bad in (0, -1, 2.5):
+        with pytest.raises(ValueError, match=rf"n_trials .* must be an integer >= 1, but got {bad}"):
+            SearchCV(Custom(), {"c": Float(0.0, 0.9)}, n_trials=bad).fit(X, y)
+
+
+def test_error_score_as_in_grid_search_cv(unbalanced):
+    X, y = unbalanced
+    n_first_fold_train = len(next(StratifiedKFold(3).split(X, y))[0])
+    estimator = Custom(fail_on=n_first_fold_train)  # every configuration fails on the first fold
+    grid = {"c": [0.2, 0.7]}
+    space = {"c": Categorical(grid["c"])}
+    for error_score in (0.0, -1.5):  # a number scores the failed fold: the same table as GridSearchCV's
+        with pytest.warns(FitFailedWarning, match="1 fits failed out of a total of 3"):
+            ours = SearchCV(estimator, space, searcher=GridSearch, n_trials=None, cv=3,
+                            error_score=error_score).fit(X, y)
+        with pytest.warns(FitFailedWarning, match="2 fits failed out of a total of 6"):
+            reference = GridSearchCV(estimator, grid, cv=3, error_score=error_score).fit(X, y)
+        np.testing.assert_allclose(ours.cv_results_["split0_test_score"], [error_score, error_score])
+        np.testing.assert_allclose(ours.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"])
+        assert ours.best_params_ == reference.best_params_
+    with pytest.raises(ValueError, match=r"fitting Custom with \{'c': 0.2\} failed, and error_score='raise' stops the "
+                                         r"search there: ValueError: c=0.2 is too large"):
+        SearchCV(estimator, space, searcher=GridSearch, n_trials=None, cv=3, error_score="raise").fit(X, y)
+    with pytest.raises(ValueError, match=r"error_score must be 'raise' or a number"):
+        SearchCV(estimator, space, error_score="ignore").fit(X, y)
+    nan_search = SearchCV(estimator, space, searcher=GridSearch, n_trials=None, cv=3)  # nan: the configs fail
+    with pytest.raises(ValueError, match=r"No configuration could be scored: 2 of the 6 fits failed(?s:.*)"
+                                         r"2 configuration\(s\) failed with:\nValueError: 1 of 3 folds failed"), \
+            pytest.warns(FitFailedWarning):
+        nan_search.fit(X, y)  # the full-data fit works (no fold): GridSearchCV's message, not the estimator's

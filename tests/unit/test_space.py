@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from hpo_mini import Categorical, Float, Int, Space
-from hpo_mini.searchers import GridSearch, RandomSearch
-from hpo_mini.space import as_space, check_count
+from hpo_mini import Categorical, Float, Int, Space, optimize
+from hpo_mini.searchers import TPE, GridSearch, RandomSearch
+from hpo_mini.space import as_space, check_count, config_key
 
 
 # ---------------------------------------------------------------- unit encoding round trips
@@ -321,3 +321,83 @@ def test_plain_dict_is_accepted_wherever_a_space_is():
     assert GridSearch(dims, n_per_dim=3).points == Space(dims).grid(3)
     from_dict, from_space = RandomSearch(dims, seed=5), RandomSearch(Space(dims), seed=5)
     assert [from_dict.ask().config for _ in range(5)] == [from_space.ask().config for _ in range(5)]
+
+
+# ---------------------------------------------------------------- no silent wrong samples (issue 24)
+
+
+def test_int_bounds_a_float_cannot_hold_exactly_are_refused_with_the_fix():
+    # Int(0, 10**30) used to sample -2**63 (a float past int64 cast to int) every time
+    for lo, hi in ((0, 10**30), (-(2**60), 0), (0, 2**53 + 1)):
+        with pytest.raises(ValueError, match=r"within \+-2\*\*53.*Float\(lo, hi, log=True\)"):
+            Int(lo, hi)
+    widest = Int(-(2**53), 2**53)
+    values = [c["n"] for c in Space({"n": widest}).sample(0, 200)]
+    assert all(type(v) is int and -(2**53) <= v <= 2**53 for v in values)
+    assert len(set(values)) == 200 and min(values) < 0 < max(values)
+
+
+def test_a_float_range_wider_than_a_float_samples_all_of_it():
+    # Float(-1e308, 1e308): hi - lo overflows to inf, and every sample used to be 1e308
+    dim = Float(-1e308, 1e308)
+    values = np.array([c["x"] for c in Space({"x": dim}).sample(0, 400)])
+    assert np.all((values >= -1e308) & (values <= 1e308)) and np.isfinite(values).all()
+    assert values.min() < -5e307 and values.max() > 5e307 and len(set(values)) == 400
+    assert abs(np.mean(values > 0) - 0.5) < 0.1  # both halves of the range
+    u = dim.to_unit(values)
+    assert np.all((u >= 0) & (u <= 1))
+    np.testing.assert_allclose(dim.from_unit(u), values, rtol=1e-12, atol=1e295)
+    assert dim.from_unit(0.0) == -1e308 and dim.from_unit(1.0) == 1e308 and dim.to_unit(0.0) == 0.5
+    assert dim.grid(3) == [-1e308, 0.0, 1e308]
+
+
+def test_tuple_choices_are_sampled_whole_and_validated():
+    # Categorical([(64, 32), (128, 64)]) crashed with "truth value of an array ... is ambiguous"
+    dim = Categorical([(64, 32), (128, 64)])
+    space = Space({"layers": dim})
+    configs = space.sample(0, 50)
+    assert {c["layers"] for c in configs} == {(64, 32), (128, 64)}
+    assert all(space.validate(c) == c for c in configs)
+    np.testing.assert_array_equal(space.to_unit(configs)[:, 0], [0.25 if c["layers"] == (64, 32) else 0.75
+                                                                  for c in configs])
+    assert dim.to_unit((128, 64)) == 0.75 and dim.to_unit([(64, 32)]).tolist() == [0.25]
+    assert dim.index([128, 64]) == 1  # what a journal gives back for the tuple (JSON has lists only)
+
+
+@pytest.mark.parametrize("searcher", ["random", "tpe"])
+def test_tuples_of_different_lengths_work_in_every_searcher(searcher):
+    # ragged tuples worked in RandomSearch and crashed in TPE
+    space = {"layers": Categorical([(64,), (128, 64), (256, 128, 64)]), "x": Float(0, 1)}
+    made = RandomSearch(space, seed=0) if searcher == "random" else TPE(space, seed=0, n_startup=3)
+    study = optimize(lambda c: len(c["layers"]) + c["x"], made, n_trials=12, progress=False)
+    assert all(t.state == "complete" for t in study.trials)
+    assert {t.config["layers"] for t in study.trials} <= {(64,), (128, 64), (256, 128, 64)}
+
+
+def test_a_nan_choice_can_be_sampled_and_validated():
+    # Categorical([None, nan]) could not sample nan: "nan is not one of the choices"
+    dim = Categorical([None, math.nan])
+    values = [c["v"] for c in Space({"v": dim}).sample(0, 40)]
+    assert sum(v is None for v in values) + sum(isinstance(v, float) and math.isnan(v) for v in values) == 40
+    assert any(v is None for v in values) and any(v is not None for v in values)
+    assert dim.index(float("nan")) == 1 and dim.contains(float("nan")) and math.isnan(dim.python_value(np.nan))
+
+
+def test_a_grid_too_big_to_list_is_refused_naming_its_size_and_the_fix():
+    # GridSearch over 20 float dimensions built 5**20 points until MemoryError
+    space = Space({f"x{i}": Float(0, 1) for i in range(20)})
+    with pytest.raises(ValueError, match=r"95,367,431,640,625 points.*MAX_GRID_POINTS = 1,000,000.*n_per_dim=2"):
+        space.grid()
+    with pytest.raises(ValueError, match="95,367,431,640,625 points"):
+        GridSearch(space)
+    assert len(GridSearch(space, n_per_dim={f"x{i}": 2 if i < 10 else 1 for i in range(20)})) == 2**10
+    with pytest.raises(ValueError, match=r"10,000,000 points"):
+        Float(0, 1).grid(10**7)
+    with pytest.raises(ValueError, match=r"4,000,000 points"):  # a grid given as lists is checked too
+        GridSearch({"a": Int(0, 2000), "b": Int(0, 2000)}, grid={"a": list(range(2000)), "b": list(range(2000))})
+
+
+def test_config_key_is_the_same_for_a_tuple_and_the_list_a_journal_makes_of_it():
+    assert config_key({"a": (64, 32), "b": 1}) == config_key({"b": 1, "a": [64, 32]})
+    assert config_key({"a": {"k": [1, 2]}}) == config_key({"a": {"k": (1, 2)}})
+    assert config_key({"a": math.nan}) == config_key({"a": float("nan")})

@@ -105,12 +105,12 @@ def test_to_records_is_flat_and_in_trial_order():
 
 def test_trial_record_round_trip_and_non_finite_value_becomes_none():
     t = Trial(id=7, config={"a": 1, "b": "x"}, budget=9.0, value=0.25, state="complete", duration=1.5,
-              user_attrs={"folds": [0.1, 0.2]})
+              user_attrs={"folds": [0.1, 0.2]}, system_attrs={"rung": 2, "base_id": 4})
     t.report(0.5, 1)
     t.report(0.3, 3)
     record = t.to_record()
     assert record["intermediate"] == {"1": 0.5, "3": 0.3}  # JSON keys are strings
-    assert "pruner" not in record
+    assert "pruner" not in record and record["system_attrs"] == {"rung": 2, "base_id": 4}
     back = Trial.from_record(record)
     assert back == t and back.intermediate == {1: 0.5, 3: 0.3}
     t.value = math.inf
