@@ -16,7 +16,7 @@ What the bundle leaves out: solutions/ and the key source (solutions/keys), the 
 (quiz/bank/sealed), the code checks and their references (quiz/bank/qNN_*.py), and from every question
 its hint, explanation, model answer and rubric. Without keys, every quiz in the bundle runs in exam
 mode, and the gradebook (run by the instructor from the course repository) grades the submitted
-notebooks with the instructor's keys. tests/unit/test_quiz_handout.py builds the bundle and searches
+notebooks with the instructor's keys. tests/unit/quiz/test_quiz_handout.py builds the bundle and searches
 its files and importable modules for every key.
 """
 

@@ -24,7 +24,7 @@ trial it was promoted from) and, for a fresh configuration, the base searcher's 
 journal=path)` tells a resumed searcher the journal's trials in the order they finished; each is put back
 in its slot (a rung's result, a promotion done, the base searcher told), so only the trials that were
 running when the process died are asked again, and a resumed study spends exactly the budget of one that
-was never interrupted (tests/unit/test_resume_multi_fidelity.py). A trial that fits no slot (a journal of
+was never interrupted (tests/unit/searchers/test_resume_multi_fidelity.py). A trial that fits no slot (a journal of
 other budgets or eta) raises a ValueError.
 """
 

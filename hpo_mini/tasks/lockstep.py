@@ -4,7 +4,7 @@ It is how lesson 10 affords its sweeps (the best rate per width, steps to a targ
 rate a stale gradient tolerates) in seconds.
 
 Run (i, j) is the run that `training.train({**config, "lr": lrs[i]}, seed=seeds[j])` makes: the same
-initial weights, the same data order, the same updates (tests/unit/test_debugging_models.py checks it to
+initial weights, the same data order, the same updates (tests/unit/tasks/test_debugging_models.py checks it to
 1e-12 in float64). Divergence freezes a run, as in `train`.
 
     sweep = train_many({"hidden": 128}, lrs=[0.01, 0.1, 1.0], seeds=range(5), n_steps=300)

@@ -19,26 +19,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from hpo_mini import Float, Int, optimize
+from hpo_mini import optimize
 from hpo_mini.searchers import ASHA, BayesianOptimization, Hyperband, RandomSearch, SuccessiveHalving
+from shared_problem import SPACE, budget_quadratic, quadratic
 
-SPACE = {"x": Float(-1.0, 1.0), "y": Float(-1.0, 1.0), "n": Int(1, 5)}
 SLEEP = 0.02
 SLEEP_PER_BUDGET = 0.005
 MULTI_FIDELITY = ("sh", "hyperband", "asha")
 
 
-def quadratic(config):
-    return (config["x"] - 0.3) ** 2 + (config["y"] + 0.2) ** 2 + 0.01 * config["n"]
-
-
 def slow_quadratic(config):
     time.sleep(SLEEP)
     return quadratic(config)
-
-
-def budget_quadratic(config, budget):
-    return quadratic(config) + 1.0 / budget
 
 
 def slow_budget_quadratic(config, budget):

@@ -8,7 +8,7 @@ truncation selection of the bottom 20% from the top 20%, each hyperparameter mul
 a Gaussian mutation of sd 0.1 in the unit encoding of hpo_mini.space. Each test is a two-sided binomial
 or Kolmogorov-Smirnov test at level 1e-6 with fixed seeds, so a correct function fails with negligible
 probability and a given function always gets the same verdict. They do not use
-hpo_mini.searchers.evolution; tests/unit/test_quiz_q08_q09_references.py checks the closed forms by
+hpo_mini.searchers.evolution; tests/unit/quiz/test_quiz_q08_q09_references.py checks the closed forms by
 exact enumeration and Monte Carlo.
 
 The code checks of this quiz: its questions (prompts, options, explanations, rubrics) are data in

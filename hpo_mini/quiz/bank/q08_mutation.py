@@ -1,7 +1,7 @@
 """Quiz 08's mutation exercise: its reference and its checker (q08_evolutionary.py holds the other
 checks and the CHECKS table). A Gaussian mutation of sd SIGMA in the unit encoding of hpo_mini.space
 for a number, another choice for a categorical; the checker tests the distribution of many mutations
-(stat_checks.py) and tests/unit/test_quiz_q08_q09_references.py checks the reference by Monte Carlo.
+(stat_checks.py) and tests/unit/quiz/test_quiz_q08_q09_references.py checks the reference by Monte Carlo.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ The code exercises are checked against the references below, which are written f
 and do not use hpo_mini.schedules: cosine with linear warmup (Goyal et al. 2017 for the warmup,
 Loshchilov & Hutter 2017 for the cosine), the triangular policy of Smith (2017, eq. in section 3.1) and
 the range-test rule of the fastai learning-rate finder (bias-corrected moving average, stop at 4x the
-best, minimum / 10). tests/unit/test_quiz_q08_q09_references.py checks each reference against hand-
+best, minimum / 10). tests/unit/quiz/test_quiz_q08_q09_references.py checks each reference against hand-
 computed values.
 
 The code checks of this quiz: its questions (prompts, options, explanations, rubrics) are data in

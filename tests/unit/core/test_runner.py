@@ -16,19 +16,14 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from hpo_mini import Float, Int, Trial, TrialPruned, load_study, optimize
+from hpo_mini import Trial, TrialPruned, load_study, optimize
 from hpo_mini.parallel import ProcessPool
 from hpo_mini.searchers import TPE, GridSearch, RandomSearch, Searcher
 from hpo_mini.space import config_key
-
-SPACE = {"x": Float(-1.0, 1.0), "y": Float(-1.0, 1.0), "n": Int(1, 5)}
+from shared_problem import SPACE, quadratic
 
 
 # Objectives are module-level functions so a ProcessPoolExecutor can pickle them.
-def quadratic(config):
-    return (config["x"] - 0.3) ** 2 + (config["y"] + 0.2) ** 2 + 0.01 * config["n"]
-
-
 def bump(config):
     return -quadratic(config)
 

@@ -15,11 +15,7 @@ from hpo_mini.quiz.bank import all_questions, normalize_quiz_id
 from hpo_mini.quiz.sealing import canonical_letters, hash_answer, seal, unseal
 
 
-@pytest.fixture(autouse=True)
-def log_file(monkeypatch, tmp_path):
-    path = tmp_path / "practice.jsonl"
-    monkeypatch.setenv("HPO_MINI_PRACTICE_LOG", str(path))
-    return path
+pytestmark = pytest.mark.usefixtures("log_file")  # every test writes to its own practice log
 
 
 # ---- feedback, attempts, explanations --------------------------------------------------------------

@@ -13,26 +13,17 @@ import pytest
 distributed = pytest.importorskip("distributed", reason="the Dask tests need the `dask` extra: pip install -e '.[dask]'")
 import dask  # noqa: E402
 
-from hpo_mini import Float, Int, optimize  # noqa: E402
+from hpo_mini import optimize  # noqa: E402
 from hpo_mini.parallel import default_max_pending  # noqa: E402
 from hpo_mini.searchers import BayesianOptimization, RandomSearch  # noqa: E402
 from hpo_mini.searchers.asha import ASHA  # noqa: E402
 from hpo_mini.space import config_key  # noqa: E402
-
-SPACE = {"x": Float(-1.0, 1.0), "y": Float(-1.0, 1.0), "n": Int(1, 5)}
-
-
-def quadratic(config):
-    return (config["x"] - 0.3) ** 2 + (config["y"] + 0.2) ** 2 + 0.01 * config["n"]
+from shared_problem import SPACE, budget_quadratic, quadratic  # noqa: E402
 
 
 def quadratic_with_pid(config, trial):
     trial.user_attrs["pid"] = os.getpid()
     return quadratic(config)
-
-
-def budgeted(config, budget):
-    return quadratic(config) + 1.0 / budget
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +88,7 @@ def test_bayesian_optimization_on_dask_keeps_parallel_asks_distinct(client):
 
 def test_asha_on_dask_records_every_trial_once_and_promotes_by_the_rule(client):
     asha = ASHA(SPACE, min_budget=1, max_budget=9, eta=3, seed=0)
-    study = optimize(budgeted, asha, n_trials=30, executor=client.get_executor(), progress=False)
+    study = optimize(budget_quadratic, asha, n_trials=30, executor=client.get_executor(), progress=False)
     ids = [t.id for t in study.trials]
     assert sorted(ids) == list(range(30)) and all(t.state == "complete" for t in study.trials)
     by_id = {t.id: t for t in study.trials}

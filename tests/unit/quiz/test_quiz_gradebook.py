@@ -18,7 +18,7 @@ from hpo_mini.quiz.build import fill_answers, quiz_notebook
 from hpo_mini.quiz.gradebook import find_submissions, grade_folder, main
 from hpo_mini.quiz.gradebook_reports import question_stats, read_marks
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "quiz_fixtures" / "submissions"
 
 pytestmark = pytest.mark.slow

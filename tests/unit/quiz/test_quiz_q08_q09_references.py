@@ -16,7 +16,7 @@ from hpo_mini.quiz.bank import q08_evolutionary as q08
 from hpo_mini.quiz.bank import q08_mutation as q08m
 from hpo_mini.quiz.bank import q09_training_dynamics as q09
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 KEY08 = runpy.run_path(str(ROOT / "solutions" / "keys" / "q08_evolutionary.py"))["ANSWERS"]
 KEY09 = runpy.run_path(str(ROOT / "solutions" / "keys" / "q09_training_dynamics.py"))["ANSWERS"]
 

@@ -22,11 +22,6 @@ from hpo_mini.evaluation.search_cv import SearchCV
 GRID = {"C": [0.1, 1.0, 10.0, 100.0], "gamma": [0.001, 0.01, 0.1, 1.0]}
 
 
-@pytest.fixture(scope="module")
-def iris():
-    return load_iris(return_X_y=True)
-
-
 @pytest.mark.parametrize("scoring", [None, "f1_macro", "neg_log_loss"])
 def test_grid_searchcv_parity(iris, scoring):
     X, y = iris

@@ -16,7 +16,7 @@ from hpo_mini.quiz.bank import all_questions, all_quizzes
 from hpo_mini.quiz.keys import read_answers
 from hpo_mini.quiz.sealing import unseal
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 QUESTIONS = all_questions()
 IDS = [q.id for q in QUESTIONS]
 

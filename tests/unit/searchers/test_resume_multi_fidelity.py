@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from fault_study import SPACE, budget_quadratic, journal_records, launch, make_searcher
+from fault_study import journal_records, launch, make_searcher
+from shared_problem import budget_quadratic
 from hpo_mini import Float, TrialPruned, load_study, optimize
 from hpo_mini.searchers import ASHA, Hyperband, MedianPruner, SuccessiveHalving
 from hpo_mini.searchers.hyperband import bracket_cost

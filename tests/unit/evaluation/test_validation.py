@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, load_iris
+from sklearn.datasets import load_breast_cancer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, check_scoring
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
@@ -26,11 +26,6 @@ from hpo_mini.evaluation.validation import (
     t_interval,
     validation_overfitting,
 )
-
-
-@pytest.fixture(scope="module")
-def iris():
-    return load_iris(return_X_y=True)
 
 
 def test_cross_val_objective_equals_cross_val_score_and_keeps_fold_scores(iris):

@@ -293,7 +293,7 @@ SUBTLY_WRONG = {
 
 
 def _more_wrong_implementations() -> dict:
-    """Tables for later quizzes: tests/unit/wrong_implementations/qNN.py, each defining WRONG = {qid: {what: source}}."""
+    """Tables for later quizzes: tests/unit/quiz/wrong_implementations/qNN.py, each defining WRONG = {qid: {what: source}}."""
     out = {}
     for path in sorted((Path(__file__).parent / "wrong_implementations").glob("q*.py")):
         namespace = {}
@@ -442,7 +442,7 @@ def test_a_library_class_is_allowed_in_an_answer():
     from hpo_mini.quiz.keys import read_answers
 
     q = CODE["q08.code_mutate"]
-    fn = define(q, read_answers("08_evolutionary", Path(__file__).resolve().parents[2])[q.id])
+    fn = define(q, read_answers("08_evolutionary", Path(__file__).resolve().parents[3])[q.id])
     assert library_functions_used(fn) == [] and q.evaluate(fn).status == "correct"
 
 
@@ -464,7 +464,7 @@ def test_code_graded_from_its_text_outside_the_kernel(case):
     q = CODE["q03.code_p_at_least_one"]
     expected, source = SOURCES[case]
     if source is None:
-        source = read_answers("03_grid_and_random", Path(__file__).resolve().parents[2])[q.id]
+        source = read_answers("03_grid_and_random", Path(__file__).resolve().parents[3])[q.id]
     helper = "import math\n"  # an earlier cell of the notebook: its definitions are available
     verdict = q.evaluate_source([helper, source])
     assert verdict.status == expected, verdict

@@ -13,7 +13,7 @@ import pytest
 from hpo_mini.quiz.bank import get_bank
 from hpo_mini.quiz.gradebook import main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tests" / "quiz_fixtures"))
 from synthetic import synthetic_class  # noqa: E402
 

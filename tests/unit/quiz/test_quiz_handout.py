@@ -17,9 +17,8 @@ import pytest
 from hpo_mini.quiz import keys
 from hpo_mini.quiz.bank import all_quizzes, get_bank
 from hpo_mini.quiz.handout import build_handout
-from hpo_mini.quiz.sealing import canonical_letters
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

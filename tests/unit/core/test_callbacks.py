@@ -10,15 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from hpo_mini import Float, Int, Study, Trial, optimize
+from hpo_mini import Study, Trial, optimize
 from hpo_mini.callbacks import CSVLogger, JSONLLogger, MLflowLogger, NoImprovementStopper
 from hpo_mini.searchers import RandomSearch
-
-SPACE = {"x": Float(-1.0, 1.0), "y": Float(-1.0, 1.0), "n": Int(1, 5)}
-
-
-def quadratic(config):
-    return (config["x"] - 0.3) ** 2 + (config["y"] + 0.2) ** 2 + 0.01 * config["n"]
+from shared_problem import SPACE, quadratic
 
 
 def failing(config):

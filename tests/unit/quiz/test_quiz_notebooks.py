@@ -15,7 +15,7 @@ from hpo_mini.quiz.bank import all_quizzes, get_bank
 from hpo_mini.quiz.build import answer_source, quiz_notebook, solution_answers
 from hpo_mini.quiz.keys import read_answers
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 QUIZ_IDS = list(all_quizzes())
 
 

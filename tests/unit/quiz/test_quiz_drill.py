@@ -8,13 +8,6 @@ from hpo_mini.quiz.drill import PASS_FRACTION, WORDS_PER_MINUTE, drill_pool, six
 from hpo_mini.quiz.kinds import Explain
 
 
-@pytest.fixture
-def log_file(monkeypatch, tmp_path):
-    path = tmp_path / "practice.jsonl"
-    monkeypatch.setenv("HPO_MINI_PRACTICE_LOG", str(path))
-    return path
-
-
 def _clock(start=0.0):
     now = [start]
     return now, (lambda: now[0])

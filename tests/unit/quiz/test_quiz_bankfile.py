@@ -11,7 +11,7 @@ from hpo_mini.quiz import bankfile, keys
 from hpo_mini.quiz.bank import BANK_DIR, all_quizzes, read_bank
 from hpo_mini.quiz.kinds import Numeric
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FILES = sorted(BANK_DIR.glob("q[0-9][0-9]_*.toml"))
 
 

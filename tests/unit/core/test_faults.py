@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fault_study import SPACE, journal_records, launch, quadratic
+from fault_study import journal_records, launch
+from shared_problem import SPACE, quadratic
 from hpo_mini import load_study, optimize
 from hpo_mini.journal import JournalInUse
 from hpo_mini.parallel import ProcessPool
