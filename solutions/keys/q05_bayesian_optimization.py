@@ -65,4 +65,9 @@ def log_expected_improvement(mu, sigma, best, xi):
     "q05.transform": "c",
     "q05.random_median": 346.2,
     "q05.struggles": {"a", "c", "d"},
+    "q05.thompson_workers": "b",
+    "q05.entropy_acquisition": "c",
+    "q05.ei_per_second": 4.878,
+    "q05.crashed_trials": {"a", "b", "d"},
+    "q05.batch_per_trial": "b",
 }

@@ -55,4 +55,6 @@ def pick_candidate(candidates, good, bad, bandwidth):
     return float(candidates[int(np.argmax(score))])
 ''',
     "q06.claim_protocol": "c",
+    "q06.univariate_mixing": 0.0625,
+    "q06.optuna5_defaults": {"a", "b", "c", "d"},
 }

@@ -44,4 +44,6 @@ def asha_promotable(losses, promoted, eta):
     ranked = sorted(losses, key=losses.get)  # stable: ties keep completion order
     return [config for config in ranked[: len(losses) // eta] if config not in promoted]
 ''',
+    "q07.asha_variants": {"a", "b", "c"},
+    "q07.sh_floor_vs_ceil": 6,
 }
