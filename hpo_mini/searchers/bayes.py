@@ -40,6 +40,11 @@ class BayesianOptimization(UnitCubeSearcher):
     n_startup:     size of the Sobol initial design (default max(2 d + 1, 8)).
     kernel:        "matern52" or "rbf".
     acquisition:   "ei" (maximized in log form for stability), "pi" or "ucb"; knobs xi (EI, PI), kappa (UCB).
+    xi:            the improvement EI and PI ask for beyond the incumbent, in standard deviations of the
+                   values the GP models (y or log y, whichever `transform_` is): one xi means the same
+                   on every function and under either transform. `xi_` is it in the model's units.
+                   Default 0: it matched or beat 0.001 and 0.01 on all four functions of
+                   benchmarks/xi_units.py (results/xi_units.md).
     n_candidates:  random points scored to seed the acquisition search; the best `n_local` are refined
                    by L-BFGS-B.
     liar:          the value a pending trial is assumed to have while it runs ("min", "mean" or "max" of
@@ -55,10 +60,11 @@ class BayesianOptimization(UnitCubeSearcher):
     Failed trials are left out of the GP fit, but their points are never proposed again.
 
     Fitted state, set by each model-based ask (or `fit_model`): `gp_` (the GaussianProcess conditioned
-    on the results and the lies), `transform_` ("none" or "log") and `evidence_` (both models' evidence).
+    on the results and the lies), `transform_` ("none" or "log"), `evidence_` (both models' evidence) and
+    `xi_` (xi times the standard deviation of the modelled values, the margin the acquisition uses).
     """
 
-    def __init__(self, space, *, seed=None, n_startup=None, kernel="matern52", acquisition="ei", xi=0.01,
+    def __init__(self, space, *, seed=None, n_startup=None, kernel="matern52", acquisition="ei", xi=0.0,
                  kappa=2.0, n_candidates=2000, n_local=5, liar="mean", gp_restarts=2, y_transform="auto",
                  gp_kwargs=None):
         super().__init__(space, seed=seed)
@@ -120,6 +126,7 @@ class BayesianOptimization(UnitCubeSearcher):
         y_all = np.concatenate([y, np.full(len(self._pending), lie)])
         X_all = np.array(self._X + list(self._pending.values()))
         self.gp_.fit(X_all, self._warp(self.transform_, y_all)[0], optimize=False)  # hyperparameters frozen
+        self.xi_ = self.xi * self.gp_.y_std_  # xi is in standard deviations of what the GP models
         return self._warp(self.transform_, y)[0].min()
 
     def _warp(self, name, y):
@@ -134,7 +141,7 @@ class BayesianOptimization(UnitCubeSearcher):
         """The acquisition at unit points U (snapped first), log EI or log PI for "ei" and "pi";
         larger is better."""
         mu, sigma = self.gp_.predict(self.space.snap(U), return_std=True)
-        return acquisition_score(self.acquisition, mu, sigma, best, xi=self.xi, kappa=self.kappa, log=True)
+        return acquisition_score(self.acquisition, mu, sigma, best, xi=self.xi_, kappa=self.kappa, log=True)
 
     def _negative_acquisition_and_gradient(self, x, best):
         """-a(x) and its gradient by forward differences, the d + 1 points in one GP prediction

@@ -33,7 +33,7 @@ _ACQUISITION_LABELS = {"ei": "expected improvement", "pi": "probability of impro
                        "ucb": "lower confidence bound, negated"}
 
 
-def bo_steps(objective_1d=None, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52", lengthscale=None,
+def bo_steps(objective_1d=None, acquisition="ei", xi=0.0, kappa=2.0, kernel="matern52", lengthscale=None,
              seed=0, n_startup=3, n_grid=401, truth=True):
     """Run BayesianOptimization on a 1-D objective and yield its state before each proposal.
 
@@ -47,7 +47,8 @@ def bo_steps(objective_1d=None, acquisition="ei", xi=0.01, kappa=2.0, kernel="ma
       acq             the acquisition on the grid: EI, PI or -(mu - kappa sigma) for "ucb"
       next_x, next_acq  the point BayesianOptimization proposes next and its acquisition value
       best            the incumbent (lowest y so far); lengthscale, signal_variance, noise of the GP
-      xi, kappa       the knob in use (the other one is None: kappa does nothing under EI and PI)
+      xi, kappa       the knob in use (the other one is None: kappa does nothing under EI and PI); xi is in
+                      standard deviations of y, so the acquisition uses bo.xi_ = xi * std(y observed)
     lengthscale=None fits the GP's hyperparameters by marginal likelihood at every step (what the
     searcher does); a number fixes the length-scale (in the unit interval, signal variance 1, noise
     1e-4 on standardized y: `gp_kwargs` of the searcher) to show a GP that is too wiggly (small) or too
@@ -97,9 +98,9 @@ def _steps(objective, bo, acquisition, xi, kappa, kernel, lengthscale, n_startup
             "lengthscale": float(gp.lengthscales_[0]), "signal_variance": gp.signal_variance_,
             "noise": gp.noise_, "x_obs": np.array(x_obs, dtype=float), "y_obs": np.array(y_obs, dtype=float),
             "best": best, "grid": grid, "truth": truth_values, "mu": mu, "sigma": sigma,
-            "acq": acquisition_score(acquisition, mu, sigma, best, xi=xi, kappa=kappa),
+            "acq": acquisition_score(acquisition, mu, sigma, best, xi=bo.xi_, kappa=kappa),
             "next_x": next_x,
-            "next_acq": float(acquisition_score(acquisition, next_mu, next_sigma, best, xi=xi, kappa=kappa)[0]),
+            "next_acq": float(acquisition_score(acquisition, next_mu, next_sigma, best, xi=bo.xi_, kappa=kappa)[0]),
             "minimum": getattr(objective, "minimum", None), "name": getattr(objective, "name", name),
         }
         value = objective(trial.config)
@@ -109,7 +110,7 @@ def _steps(objective, bo, acquisition, xi, kappa, kernel, lengthscale, n_startup
         step += 1
 
 
-def bo_steps_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",
+def bo_steps_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.0, kappa=2.0, kernel="matern52",
                   lengthscale=None, seed=0, n_startup=3, n_grid=401, truth=True) -> list:
     """The first n_steps + 1 states of `bo_steps` (steps 0..n_steps) as a list; see there for the keys."""
     if n_steps < 0:
@@ -118,7 +119,7 @@ def bo_steps_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.01, kappa
     return list(islice(steps, n_steps + 1))
 
 
-def bo_step_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",
+def bo_step_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.0, kappa=2.0, kernel="matern52",
                  lengthscale=None, seed=0, n_startup=3, n_grid=401, truth=True) -> dict:
     """The state of BayesianOptimization on a 1-D objective after n_startup + n_steps observations:
     the last entry of `bo_steps_data` with the same arguments (see `bo_steps` for the keys)."""
@@ -204,7 +205,7 @@ class AcquisitionExplorer(Explorer):
     After each draw: `data` (a bo_steps state), `figure`, `png`, `n_draws`.
     """
 
-    def __init__(self, objective_1d=None, step=0, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",
+    def __init__(self, objective_1d=None, step=0, acquisition="ei", xi=0.0, kappa=2.0, kernel="matern52",
                  lengthscale="auto", seed=1, n_startup=3, max_steps=15):
         style = {"description_width": "initial"}
         self.objective = forrester() if objective_1d is None else objective_1d
@@ -255,7 +256,7 @@ class AcquisitionExplorer(Explorer):
         return plot_bo_step(data)
 
 
-def acquisition_explorer(objective_1d=None, step=0, acquisition="ei", xi=0.01, kappa=2.0, kernel="matern52",
+def acquisition_explorer(objective_1d=None, step=0, acquisition="ei", xi=0.0, kappa=2.0, kernel="matern52",
                          lengthscale="auto", seed=1, n_startup=3, max_steps=15) -> AcquisitionExplorer:
     """A widget to step through Bayesian optimization on a 1-D function and turn its knobs."""
     return AcquisitionExplorer(objective_1d, step, acquisition, xi, kappa, kernel, lengthscale, seed, n_startup,

@@ -210,7 +210,7 @@ def test_acquisition_explorer_ignores_the_knob_that_does_nothing_and_runs_only_a
     w = acquisition_explorer(step=0, max_steps=6)
     draws, png = w.n_draws, w.png
     w.kappa.value = 4.0  # kappa does nothing under EI: no new run, no new picture
-    assert w.n_draws == draws and w.png is png and w.data["kappa"] is None and w.data["xi"] == 0.01
+    assert w.n_draws == draws and w.png is png and w.data["kappa"] is None and w.data["xi"] == 0.0
     w.seed.value = 2  # a new run, computed as far as the step shown...
     assert w.data["step"] == 0 and w.n_draws == draws + 1
     w.step.value = 3  # ...and extended when stepping on: the same states as one run of 3 steps
