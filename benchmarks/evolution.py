@@ -5,7 +5,7 @@ minimum), log10, median and IQR over seeds; for the real task (a random forest o
 hyperparameters: two log-scale integers, an integer, a float and a categorical): the 3-fold CV error of the
 best configuration found. GA and BO at their defaults (GA: population 10, tournament of 3, blend crossover,
 mutation 1/d, one elite). CMA-ES (the `cma` package) joins only if it is already installed; it is never a
-dependency of hpo_mini.
+dependency of hpo_mini. hpo_mini's own CMAES is compared with the GA, BO and `cma` in benchmarks/beyond_one_study.py.
 
     python benchmarks/evolution.py                      # 10 seeds, writes benchmarks/results/evolution.md
     python benchmarks/evolution.py --seeds 3 --functions branin --n 40 --out /tmp/evo.md

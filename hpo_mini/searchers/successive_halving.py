@@ -17,7 +17,7 @@ r, r*eta, r*eta^2, ...; at each rung only the best 1/eta go on.
 Each draws new configurations from `base_searcher` (RandomSearch(space, seed=seed) by default; any
 ask/tell searcher, e.g. TPE or BayesianOptimization). The base searcher is told a configuration's result
 at its *first* (lowest) budget, the one every configuration gets. (BOHB, Falkner et al. 2018, ICML,
-fits a TPE model per budget and uses the highest budget with enough results: not implemented here.)
+models the highest budget with enough results instead: `searchers/bohb.py`.)
 
 Resuming. Each trial keeps in `system_attrs` where it belongs: its rung (Hyperband: and bracket; ASHA: the
 trial it was promoted from) and, for a fresh configuration, the base searcher's trial id. `optimize(...,

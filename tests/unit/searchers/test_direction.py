@@ -13,8 +13,9 @@ contract, so a maximized quantity is returned negated by the task; there is no d
 Tolerances are per method, at the fixed seed and budget of each case, with room to spare; measured
 over seeds 0-5 (gap to the maximum, when this test was written): grid 12 x 12: 0.24; random, Sobol, LHS
 with 64 trials: at most 1.8 (Branin spans about 308); BO, 30 trials: 0.0003-0.75 (seed 0: 0.0013);
-TPE, 60 trials: at most 0.35; GA, 80 trials: at most 0.16. Told raw values instead of losses
-(`Flipped` below), GA's gap was 0.57-14.5 and BO's 1.7-6 on the same seeds.
+TPE, 60 trials: at most 0.35; GA, 80 trials: at most 0.16; CMA-ES, 120 trials: 0.0001-0.057; regularized
+evolution, 120 trials: 0.08-1.36 (it resamples a float uniformly: made for discrete spaces). Told raw values
+instead of losses (`Flipped` below), GA's gap was 0.57-14.5 and BO's 1.7-6 on the same seeds.
 """
 
 import math
@@ -23,12 +24,15 @@ import numpy as np
 import pytest
 
 from hpo_mini import Float, Space, TrialPruned, optimize
-from hpo_mini.searchers import (ASHA, TPE, BayesianOptimization, GeneticAlgorithm, GridSearch, Hyperband,
-                                MedianPruner, RandomSearch, SuccessiveHalving)
+from hpo_mini.searchers import (ASHA, BOHB, CMAES, TPE, BayesianOptimization, GeneticAlgorithm, GridSearch, Hyperband,
+                                InitialDesign, MedianPruner, PriorObservations, RandomSearch, RegularizedEvolution,
+                                SuccessiveHalving)
 from hpo_mini.tasks.test_functions import branin
 
 BRANIN = branin()
 BRANIN_MAX = -BRANIN.minimum  # the maximum of -branin: -0.397887 at three points
+# an earlier task for the warm starts: 30 random configs with their losses, best first
+BRANIN_PRIOR = sorted(((c, BRANIN(c)) for c in BRANIN.space.sample(0, 30)), key=lambda o: o[1])
 
 
 def negated_branin(config):
@@ -49,6 +53,11 @@ SEARCHERS = {  # name: (searcher, n_trials, tolerance on the gap to the maximum)
     "bo": (lambda: BayesianOptimization(BRANIN.space, seed=0), 30, 0.25),
     "tpe": (lambda: TPE(BRANIN.space, seed=0), 60, 0.6),
     "ga": (lambda: GeneticAlgorithm(BRANIN.space, population=10, seed=0), 80, 0.4),
+    "cmaes": (lambda: CMAES(BRANIN.space, seed=0), 120, 0.25),
+    # warm starts: priors are losses (branin's values), the study maximizes -branin
+    "tpe+prior": (lambda: PriorObservations(TPE(BRANIN.space, seed=0), [BRANIN_PRIOR]), 40, 0.6),
+    "tpe+design": (lambda: InitialDesign(TPE(BRANIN.space, seed=0), [c for c, _ in BRANIN_PRIOR[:3]]), 60, 0.6),
+    "regularized_evolution": (lambda: RegularizedEvolution(BRANIN.space, population=10, sample=3, seed=0), 120, 2.5),
 }
 
 
@@ -76,7 +85,7 @@ class Flipped:
         self.inner.tell(trial, None if value is None else -value)
 
 
-@pytest.mark.parametrize("name", ["bo", "ga"])
+@pytest.mark.parametrize("name", ["bo", "ga", "cmaes"])
 def test_the_tolerances_catch_a_searcher_that_minimizes_instead(name):
     make, n_trials, tolerance = SEARCHERS[name]
     study = optimize(negated_branin, Flipped(make()), n_trials=n_trials, direction="maximize", progress=False)
@@ -106,6 +115,7 @@ SCHEDULERS = {  # name: (scheduler, n_trials)
     "asha": (lambda: ASHA(SQUARE, min_budget=1, max_budget=MAX_BUDGET, seed=0), 150),
     "successive_halving+tpe": (lambda: SuccessiveHalving(SQUARE, min_budget=1, max_budget=MAX_BUDGET,
                                                          base_searcher=TPE(SQUARE, seed=0, n_startup=5)), None),
+    "bohb": (lambda: BOHB(SQUARE, min_budget=1, max_budget=MAX_BUDGET, n_iterations=2, seed=0), None),
 }
 
 
