@@ -18,6 +18,7 @@ __all__ = [
     "log_probability_of_improvement",
     "upper_confidence_bound",
     "acquisition_score",
+    "acquisition_score_slopes",
     "ACQUISITIONS",
 ]
 
@@ -103,3 +104,34 @@ def acquisition_score(name, mu, sigma, best, *, xi=0.01, kappa=2.0, log=False):
     if name == "ucb":
         return upper_confidence_bound(mu, sigma, kappa=kappa)
     raise ValueError(f"acquisition must be one of {ACQUISITIONS}, but got {name!r}")
+
+
+def acquisition_score_slopes(name, mu, sigma, best, *, xi=0.01, kappa=2.0):
+    """(d score/d mu, d score/d sigma) of the score acquisition_score(..., log=True) maximizes.
+
+    With z = (best - xi - mu)/sigma, dz/dmu = -1/sigma and dz/dsigma = -z/sigma. log EI = log sigma + log h(z),
+    h = z Phi + phi, h' = Phi, so d log h/dz = Phi/h, computed as r/(1 + z r) with the Mills ratio
+    r = Phi/phi for z <= -1 (and -z - 2/z, the derivative of the asymptotic form, far out). log PI =
+    log Phi(z): d/dz = phi/Phi. UCB = -(mu - kappa sigma): (-1, kappa).
+    """
+    if name == "ucb":
+        return -np.ones_like(np.asarray(mu, dtype=float)), np.full_like(np.asarray(sigma, dtype=float), kappa)
+    if name not in ("ei", "pi"):
+        raise ValueError(f"acquisition must be one of {ACQUISITIONS}, but got {name!r}")
+    z, sigma = _z(mu, sigma, best, xi)
+    z = np.asarray(z, dtype=float)
+    if name == "pi":
+        slope = np.exp(-0.5 * z**2 - LOG_SQRT_2PI - log_ndtr(z))
+        return -slope / sigma, -slope * z / sigma
+    slope = np.empty_like(z)
+    direct = z > -1
+    zd = z[direct]
+    slope[direct] = ndtr(zd) / (zd * ndtr(zd) + np.exp(-0.5 * zd**2 - LOG_SQRT_2PI))
+    zt = z[~direct]
+    ratio = SQRT_HALF_PI * erfcx(-zt / np.sqrt(2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tail = ratio / (1 + zt * ratio)
+    far = zt < LOG_EI_ASYMPTOTIC_Z
+    tail[far] = -zt[far] - 2 / zt[far]
+    slope[~direct] = tail
+    return -slope / sigma, 1 / sigma - slope * z / sigma

@@ -14,7 +14,7 @@ from scipy.linalg import cho_solve, solve_triangular
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
-__all__ = ["rbf", "matern52", "KERNELS", "GaussianProcess", "cholesky_with_jitter"]
+__all__ = ["rbf", "matern52", "KERNELS", "kernel_gradient", "GaussianProcess", "cholesky_with_jitter"]
 
 SQRT5 = np.sqrt(5.0)
 # Bounds for the hyperparameters on inputs in [0, 1]^d and standardized outputs.
@@ -54,6 +54,22 @@ def matern52(X1, X2, lengthscales, variance=1.0, return_parts=False):
 
 
 KERNELS = {"rbf": rbf, "matern52": matern52}
+
+
+def kernel_gradient(name, x, X2, lengthscales, variance=1.0):
+    """(n2, d) array of dk(x, x'_i)/dx for one point x: the chain rule through r (differentiate the
+    kernel formulas above). RBF: -k (x - x') / l^2.  Matern-5/2: -(5/3) s^2 (1 + sqrt5 r) e^(-sqrt5 r)
+    (x - x') / l^2, which stays finite at r = 0."""
+    diff = np.asarray(x, dtype=float)[None, :] - np.atleast_2d(X2)
+    D = diff / lengthscales
+    r = np.sqrt(np.sum(D**2, axis=-1))
+    if name == "rbf":
+        factor = variance * np.exp(-0.5 * r**2)
+    elif name == "matern52":
+        factor = 5.0 / 3.0 * variance * (1 + SQRT5 * r) * np.exp(-SQRT5 * r)
+    else:
+        raise ValueError(f"kernel must be one of {sorted(KERNELS)}, but got {name!r}")
+    return -factor[:, None] * diff / lengthscales**2
 
 
 def cholesky_with_jitter(K):
@@ -130,9 +146,10 @@ class GaussianProcess:
         return float(np.exp(self.theta_[-1]))
 
     # -- fitting ---------------------------------------------------------------------------------
-    def fit(self, X, y, optimize=None):
+    def fit(self, X, y, optimize=None, n_restarts=None):
         """Condition on (X, y); fit the hyperparameters first if `optimize` (default: self.optimize).
-        With optimize=False and a previous fit, the previous hyperparameters are kept (frozen)."""
+        With optimize=False and a previous fit, the previous hyperparameters are kept (frozen);
+        n_restarts overrides self.n_restarts for this fit (0: only the warm start from the last optimum)."""
         X = np.atleast_2d(np.asarray(X, dtype=float))
         y = np.asarray(y, dtype=float).ravel()
         if len(X) != len(y) or len(y) == 0:
@@ -146,19 +163,20 @@ class GaussianProcess:
         d = X.shape[1]
         # Matrices this small are slower with a multi-threaded BLAS (50x on a busy 2-core machine).
         optimize = self.optimize if optimize is None else optimize
+        n_restarts = self.n_restarts if n_restarts is None else n_restarts
         with threadpool_limits(limits=1, user_api="blas"):
-            self._fit_standardized(d, optimize)
+            self._fit_standardized(d, optimize, n_restarts)
         return self
 
-    def _fit_standardized(self, d, optimize):
+    def _fit_standardized(self, d, optimize, n_restarts):
         start = self.theta_ if self.theta_ is not None and len(self.theta_) == d + 2 else self._initial_theta(d)
-        self.theta_ = self._fit_theta(start) if optimize and len(self.y_) > 1 else start
+        self.theta_ = self._fit_theta(start, n_restarts) if optimize and len(self.y_) > 1 else start
         self._factorize()
 
-    def _fit_theta(self, start):
+    def _fit_theta(self, start, n_restarts):
         bounds = self._bounds(len(start) - 2)
         starts = [np.clip(start, bounds[:, 0], bounds[:, 1])]
-        starts += [self.rng.uniform(bounds[:, 0], bounds[:, 1]) for _ in range(self.n_restarts)]
+        starts += [self.rng.uniform(bounds[:, 0], bounds[:, 1]) for _ in range(n_restarts)]
         best_theta, best_value = starts[0], np.inf
         for theta0 in starts:
             try:
@@ -220,6 +238,22 @@ class GaussianProcess:
         v = solve_triangular(self.L_, K_star.T, lower=True)
         var = self.signal_variance_ - np.sum(v**2, axis=0) + (self.noise_ if include_noise else 0.0)
         return mean, np.sqrt(np.maximum(var, 0.0)) * self.y_std_
+
+    def predict_gradient(self, x):
+        """mean, std and their gradients in x at one point x of a fitted GP, for a gradient-based
+        acquisition search: d mean/dx = (dk_*/dx)^T alpha; d var/dx = -2 (dk_*/dx)^T K_y^-1 k_* (stationary
+        kernels: k(x, x) does not move), d std/dx = (d var/dx) / (2 std)."""
+        x = np.asarray(x, dtype=float).ravel()
+        lengthscales, variance = np.exp(self.theta_[:-2]), np.exp(self.theta_[-2])
+        k_star = self._kernel_matrix(self.theta_, x[None, :], self.X_)[0]
+        dk = kernel_gradient(self.kernel, x, self.X_, lengthscales, variance)
+        v = solve_triangular(self.L_, k_star, lower=True)
+        std = np.sqrt(max(variance - v @ v, 0.0))
+        d_var = -2 * dk.T @ solve_triangular(self.L_.T, v, lower=False)
+        mean = k_star @ self.alpha_ * self.y_std_ + self.y_mean_
+        d_mean = dk.T @ self.alpha_ * self.y_std_
+        d_std = d_var / (2 * max(std, 1e-12)) * self.y_std_
+        return mean, std * self.y_std_, d_mean, d_std
 
     def sample(self, X, n_samples=1, rng=None):
         """Draws of f at X from the posterior (the prior if unfitted): (n_samples, len(X))."""

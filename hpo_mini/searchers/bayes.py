@@ -22,7 +22,7 @@ from scipy.optimize import minimize
 from scipy.stats import qmc
 from threadpoolctl import threadpool_limits
 
-from ..models.acquisition import ACQUISITIONS, acquisition_score
+from ..models.acquisition import ACQUISITIONS, acquisition_score, acquisition_score_slopes
 from ..models.gp import GaussianProcess
 from ..space import check_count
 from .base import UnitCubeSearcher
@@ -31,7 +31,6 @@ __all__ = ["BayesianOptimization"]
 
 N_FALLBACK = 100  # fresh random points tried when every proposal repeats a known point
 LOG_WARP_EPS = 1e-3  # log(y - min y + eps), eps this fraction of the observed range: the best point stays finite
-FD_STEP = 1e-7  # finite-difference step in the unit cube for the acquisition's gradient (about sqrt of float eps)
 
 
 class BayesianOptimization(UnitCubeSearcher):
@@ -55,6 +54,9 @@ class BayesianOptimization(UnitCubeSearcher):
     gp_kwargs:     extra arguments for the GaussianProcess, e.g. {"optimize": False, "lengthscale": 0.2}
                    to fix the hyperparameters (length-scale 0.2 in the unit cube, signal variance 1,
                    noise 1e-4 on standardized y, unless given too) instead of fitting them (gp.py).
+    refit_every:   restart the kernel fit (`gp_restarts` random starts) and compare the output models every
+                   this many results; in between, one warm-started fit of the model in use. 1 (default) is
+                   the best searcher; 5 asks faster and found worse optima (benchmarks/bo_ablation.py).
     y_transform:   "none", "log" (model log(y - min y + eps): helps when a few values are huge, as on
                    Rosenbrock), or "auto": pick, at every step, whichever model explains the data better.
     Failed trials are left out of the GP fit, but their points are never proposed again.
@@ -66,7 +68,7 @@ class BayesianOptimization(UnitCubeSearcher):
 
     def __init__(self, space, *, seed=None, n_startup=None, kernel="matern52", acquisition="ei", xi=0.0,
                  kappa=2.0, n_candidates=2000, n_local=5, liar="mean", gp_restarts=2, y_transform="auto",
-                 gp_kwargs=None):
+                 gp_kwargs=None, refit_every=1):
         super().__init__(space, seed=seed)
         if acquisition not in ACQUISITIONS:
             raise ValueError(f"acquisition must be one of {ACQUISITIONS}, but got {acquisition!r}")
@@ -81,11 +83,14 @@ class BayesianOptimization(UnitCubeSearcher):
         self.n_startup = max(2 * d + 1, 8) if n_startup is None else check_count(n_startup, "n_startup")
         self.n_candidates = check_count(n_candidates, "n_candidates")
         self.n_local = check_count(n_local, "n_local", low=0)
+        self.refit_every = check_count(refit_every, "refit_every")
         self.kernel, self.acquisition, self.xi, self.kappa, self.liar = kernel, acquisition, xi, kappa, liar
         self.y_transform = y_transform
+        self._continuous = np.array([self.space[name].kind == "float" for name in self.space.names])
         gp_kwargs = {"n_restarts": check_count(gp_restarts, "gp_restarts", low=0), **(gp_kwargs or {})}
         self._gps = {name: GaussianProcess(kernel, seed=self.rng, **gp_kwargs) for name in ("none", "log")}
         self._fitted_on = None  # how many real results the GPs' hyperparameters were last fitted to
+        self.evidence_ = {}
         self._sobol = qmc.Sobol(d, scramble=True, seed=self.trial_rng(0, stream=1))
         self._initial = self._sobol.random(2 ** int(np.ceil(np.log2(self.n_startup))))[: self.n_startup]
 
@@ -109,17 +114,27 @@ class BayesianOptimization(UnitCubeSearcher):
         data are more probable *in the units of y*: the log-model's evidence is corrected by the
         Jacobian of the warp, sum_i log g'(y_i) = -sum_i log(y_i - min y + eps) (the change-of-variables
         rule; cf. warped GPs, Snelson, Rasmussen & Ghahramani, NeurIPS 2003); `evidence_` keeps both.
+        The comparison, and the kernel fit's `gp_restarts` random restarts, happen every `refit_every`
+        results; in between only the model in use is refitted, warm-started from its last optimum.
         Returns the best (transformed) loss, the incumbent for the acquisition.
         """
         X, y = np.array(self._X), np.array(self._y)
         if self._fitted_on != len(y):  # new results: refit the hyperparameters (asks in a batch reuse them)
-            self.evidence_ = {}
-            for name in (("none", "log") if self.y_transform == "auto" else (self.y_transform,)):
+            # Every refit_every results (and at the first fit): random restarts of the kernel fit, and both
+            # output models compared; in between, one warm-started fit of the model in use.
+            every = self.refit_every
+            check = self._fitted_on is None or len(y) // every != self._fitted_on // every
+            if check or self.y_transform != "auto":
+                names = ("none", "log") if self.y_transform == "auto" else (self.y_transform,)
+            else:
+                names = (self.transform_,)
+            for name in names:
                 z, log_jacobian = self._warp(name, y)
-                gp = self._gps[name].fit(X, z)
+                gp = self._gps[name].fit(X, z, n_restarts=None if check else 0)
                 # log p(y) = log p(z_standardized) - n log std(z) + log |dz/dy|
                 self.evidence_[name] = gp.log_marginal_likelihood() - len(z) * np.log(gp.y_std_) + log_jacobian
-            self.transform_ = max(self.evidence_, key=self.evidence_.get)
+            if check:
+                self.transform_ = max(self.evidence_, key=self.evidence_.get)
             self._fitted_on = len(y)
         self.gp_ = self._gps[self.transform_]
         lie = {"min": y.min(), "mean": y.mean(), "max": y.max()}[self.liar]
@@ -144,11 +159,16 @@ class BayesianOptimization(UnitCubeSearcher):
         return acquisition_score(self.acquisition, mu, sigma, best, xi=self.xi_, kappa=self.kappa, log=True)
 
     def _negative_acquisition_and_gradient(self, x, best):
-        """-a(x) and its gradient by forward differences, the d + 1 points in one GP prediction
-        (a step inside the cube: backwards at the upper bound)."""
-        h = np.where(x + FD_STEP <= 1.0, FD_STEP, -FD_STEP)
-        values = self.acquisition_values(np.vstack([x, x + np.diag(h)]), best)
-        return -values[0], -(values[1:] - values[0]) / h
+        """-a(x) and its gradient: the chain rule through the GP's mean and std (`predict_gradient`) and
+        the score's slopes in them (`acquisition_score_slopes`). Integer and categorical coordinates are
+        snapped, so the score is flat in them: their gradient is 0."""
+        u = self.space.snap(x[None, :])[0]
+        mu, sigma, d_mu, d_sigma = self.gp_.predict_gradient(u)
+        value = acquisition_score(self.acquisition, mu, sigma, best, xi=self.xi_, kappa=self.kappa, log=True)
+        slope_mu, slope_sigma = acquisition_score_slopes(self.acquisition, np.array([mu]), np.array([sigma]), best,
+                                                         xi=self.xi_, kappa=self.kappa)
+        gradient = np.where(self._continuous, slope_mu[0] * d_mu + slope_sigma[0] * d_sigma, 0.0)
+        return -float(np.ravel(value)[0]), -gradient
 
     def _propose(self):
         best = self.fit_model()

@@ -10,6 +10,7 @@ import pytest
 from hpo_mini.models.acquisition import (
     ACQUISITIONS,
     acquisition_score,
+    acquisition_score_slopes,
     expected_improvement,
     log_expected_improvement,
     log_probability_of_improvement,
@@ -180,3 +181,19 @@ def test_sigma_zero_gives_the_deterministic_improvement():
     assert log_ei[0] == pytest.approx(math.log(0.4))
     assert not np.any(np.isnan(log_ei)) and log_ei[1] < log_ei[0]
     np.testing.assert_allclose(upper_confidence_bound(mu, np.zeros(3)), -mu)
+
+
+@pytest.mark.parametrize("name", ["ei", "pi", "ucb"])
+@pytest.mark.parametrize("z", [3.0, 0.5, -0.5, -1.0, -5.0, -30.0, -2e4])
+def test_score_slopes_match_central_differences_of_the_score(name, z):
+    sigma, best, xi = 0.7, 0.0, 0.0
+    mu = best - xi - z * sigma
+    slope_mu, slope_sigma = acquisition_score_slopes(name, np.array([mu]), np.array([sigma]), best, xi=xi, kappa=2.0)
+
+    def score(m, s):
+        return float(acquisition_score(name, np.array([m]), np.array([s]), best, xi=xi, kappa=2.0, log=True)[0])
+
+    h = 1e-6 * max(1.0, abs(mu))
+    assert slope_mu[0] == pytest.approx((score(mu + h, sigma) - score(mu - h, sigma)) / (2 * h), rel=1e-5, abs=1e-8)
+    hs = 1e-6 * sigma
+    assert slope_sigma[0] == pytest.approx((score(mu, sigma + hs) - score(mu, sigma - hs)) / (2 * hs), rel=1e-4, abs=1e-6)

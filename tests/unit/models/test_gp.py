@@ -238,3 +238,23 @@ def test_prior_samples_have_the_kernel_covariance():
     K = rbf(X, X, np.array([0.2]), 2.0)
     np.testing.assert_allclose(np.cov(draws.T), K, atol=0.06)
     assert gp.sample(X, n_samples=3, rng=5).tolist() == gp.sample(X, n_samples=3, rng=5).tolist()
+
+
+@pytest.mark.parametrize("kernel", ["rbf", "matern52"])
+def test_predict_gradient_matches_predict_and_central_differences(kernel):
+    rng = np.random.default_rng(3)
+    X = rng.uniform(size=(15, 3))
+    y = np.sin(5 * X[:, 0]) + X[:, 1] ** 2 - X[:, 2]
+    gp = GaussianProcess(kernel, seed=0).fit(X, 3 * y + 10)  # normalize_y: gradients in the units of y
+    for x in list(rng.uniform(size=(4, 3))) + [X[0] + 1e-9]:  # also next to a data point (std near 0)
+        mean, std, d_mean, d_std = gp.predict_gradient(x)
+        ref_mean, ref_std = gp.predict(x[None], return_std=True)
+        assert mean == pytest.approx(ref_mean[0], rel=1e-10) and std == pytest.approx(ref_std[0], rel=1e-7, abs=1e-9)
+        h = 1e-6
+        for j in range(3):
+            e = np.eye(3)[j] * h
+            (m_plus,), (s_plus,) = gp.predict((x + e)[None], return_std=True)
+            (m_minus,), (s_minus,) = gp.predict((x - e)[None], return_std=True)
+            assert d_mean[j] == pytest.approx((m_plus - m_minus) / (2 * h), rel=1e-4, abs=1e-6)
+            if std > 1e-3:  # the std's derivative is not defined where the std is 0
+                assert d_std[j] == pytest.approx((s_plus - s_minus) / (2 * h), rel=1e-3, abs=1e-5)  # var - v.v cancels

@@ -110,17 +110,19 @@ def test_the_mean_lie_spreads_a_batch_further_than_the_min_lie():
             bo.tell(trial, trial.value)
         return pairwise_min_distance(BRANIN.space, [bo.ask().config for _ in range(4)])
 
+    seeds = range(6)  # on some seeds both lies spread the batch alike: the claim is about the median
     sequential = [optimize(BRANIN, BayesianOptimization(BRANIN.space, seed=seed), n_trials=15, progress=False)
-                  for seed in range(3)]
-    gaps = {liar: np.median([batch_gap(seed, liar) for seed in range(3)]) for liar in ("min", "mean")}
+                  for seed in seeds]
+    gaps = {liar: np.median([batch_gap(seed, liar) for seed in seeds]) for liar in ("min", "mean")}
     assert gaps["mean"] > 3 * gaps["min"], gaps
     assert BayesianOptimization(BRANIN.space).liar == "mean"  # the default
 
 
-def test_acquisition_gradient_matches_central_differences():
+@pytest.mark.parametrize("acquisition", ["ei", "pi", "ucb"])
+def test_acquisition_gradient_matches_central_differences(acquisition):
     from scipy.optimize import approx_fprime
 
-    bo = BayesianOptimization(BRANIN.space, seed=1)
+    bo = BayesianOptimization(BRANIN.space, seed=1, acquisition=acquisition, xi=0.1)
     tell_initial_design(bo, BRANIN)
     best = bo.fit_model()
     for x in np.random.default_rng(0).uniform(0.05, 0.95, size=(5, 2)):
@@ -136,6 +138,54 @@ def test_gp_kwargs_fix_the_hyperparameters_and_evidence_is_kept():
     bo.ask()
     np.testing.assert_allclose(bo.gp_.lengthscales_, [0.3, 0.3])
     assert set(bo.evidence_) == {"none", "log"} and bo.transform_ == max(bo.evidence_, key=bo.evidence_.get)
+
+
+def test_the_acquisition_gradient_is_zero_along_snapped_dimensions():
+    space = Space({"x": Float(0.0, 1.0), "n": Int(1, 4), "c": Categorical(["a", "b", "c"])})
+    bo = BayesianOptimization(space, seed=0)
+    for _ in range(bo.n_startup):
+        trial = bo.ask()
+        bo.tell(trial, (trial.config["x"] - 0.3) ** 2 + 0.1 * trial.config["n"] + (trial.config["c"] == "b"))
+    best = bo.fit_model()
+    for x in np.random.default_rng(1).uniform(0.05, 0.95, size=(4, 3)):
+        value, grad = bo._negative_acquisition_and_gradient(x, best)
+        assert grad[1] == 0.0 and grad[2] == 0.0 and np.isfinite(grad[0])
+        h = 1e-6  # along x the score is smooth: the analytic slope is the difference quotient's
+        plus = bo._negative_acquisition_and_gradient(x + [h, 0, 0], best)[0]
+        minus = bo._negative_acquisition_and_gradient(x - [h, 0, 0], best)[0]
+        assert grad[0] == pytest.approx((plus - minus) / (2 * h), rel=1e-3, abs=1e-6)
+
+
+def test_the_output_models_are_compared_and_restarted_every_check_only():
+    # With refit_every=5: between checks one warm-started fit of the model in use; at a check both, restarted.
+    CHECK_EVERY = 5
+    bo = BayesianOptimization(BRANIN.space, seed=0, n_startup=CHECK_EVERY, refit_every=CHECK_EVERY)
+    fits = []
+    for name, gp in bo._gps.items():
+        original = gp.fit
+        gp.fit = lambda X, y, _original=original, _name=name, **kw: fits.append((_name, len(y), kw)) or _original(X, y, **kw)
+    for _ in range(3 * CHECK_EVERY):
+        trial = bo.ask()
+        bo.tell(trial, BRANIN(trial.config))
+    model_fits = [(name, n, kw["n_restarts"]) for name, n, kw in fits if kw.get("optimize", True) is not False]
+    for n in sorted({n for _, n, _ in model_fits}):  # one tell per ask: a check exactly when n % CHECK_EVERY == 0
+        at_n = {(name, restarts) for name, m, restarts in model_fits if m == n}
+        if n % CHECK_EVERY == 0:
+            assert at_n == {("none", None), ("log", None)}, (n, at_n)
+        else:
+            assert len(at_n) == 1 and next(iter(at_n))[1] == 0, (n, at_n)
+    assert len({n for _, n, _ in model_fits}) > 3
+
+
+def test_a_warm_started_fit_without_restarts_draws_no_random_start():
+    X = np.random.default_rng(0).uniform(size=(12, 2))
+    y = np.sin(6 * X[:, 0]) + X[:, 1]
+    gp = GaussianProcess(seed=0).fit(X, y)
+    state = gp.rng.bit_generator.state
+    gp.fit(X, y, n_restarts=0)
+    assert gp.rng.bit_generator.state == state  # no random start was drawn
+    gp.fit(X, y)
+    assert gp.rng.bit_generator.state != state  # the default restarts draw them
 
 
 def test_fixed_gp_kwargs_give_the_gp_a_figure_would_build_by_hand():
@@ -232,6 +282,7 @@ def test_mixed_space_runs_and_stays_in_the_space(acquisition):
         ({"n_candidates": 0}, "n_candidates must be an integer >= 1"),
         ({"n_local": -1}, "n_local must be an integer >= 0"),
         ({"gp_restarts": 1.5}, "gp_restarts must be an integer >= 0"),
+        ({"refit_every": 0}, "refit_every"),
         ({"y_transform": "sqrt"}, "y_transform must be"),
         ({"xi": -0.1}, "xi must be a finite number >= 0"),
         ({"kappa": "2"}, "kappa must be a finite number >= 0"),
