@@ -9,7 +9,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Use the kernel of this venv, never one registered elsewhere on the machine.
 export JUPYTER_PREFER_ENV_PATH := 1
 
-.PHONY: lab test test-unit test-notebooks test-browser bench solutions grade handout clean
+.PHONY: lab test test-unit test-notebooks test-browser bench solutions grade handout site slides key clean
 # Tests never write to the learner's practice log.
 export HPO_MINI_PRACTICE_LOG := off
 
@@ -52,6 +52,10 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/multi_fidelity.py
 	$(BIN)/python benchmarks/training_claims.py
 	$(BIN)/python benchmarks/dask_vs_local.py
+	$(BIN)/python benchmarks/beyond_one_study.py
+	$(BIN)/python benchmarks/xi_units.py
+	$(BIN)/python benchmarks/bo_ablation.py
+	$(BIN)/python benchmarks/lesson_times.py
 
 ## make solutions: seal the keys (solutions/keys) and rebuild quizzes/ and solutions/ from the question bank (hpo_mini/quiz/bank)
 solutions: $(VENV)/.installed-lab
@@ -67,5 +71,18 @@ grade: $(VENV)/.installed-lab
 handout: $(VENV)/.installed-lab
 	$(BIN)/python -m hpo_mini.quiz.handout "$(or $(OUT),dist/handout)"
 
+## make site [SITE_EXECUTE="03 04"]: the course as an offline HTML site in _site/ (open _site/index.html):
+## every lesson executed on a fresh kernel (2 at a time; SITE_EXECUTE runs only those, the rest without outputs)
+site: $(VENV)/.installed-lab
+	$(BIN)/python tools/build_site.py $(if $(SITE_EXECUTE),--execute $(SITE_EXECUTE),)
+
+## make slides: each lesson as a reveal.js deck in _slides/, offline (open _slides/index.html; → steps)
+slides: $(VENV)/.installed-lab
+	$(BIN)/python tools/build_slides.py
+
+## make key: the printable answer key for the instructor, one HTML (and PDF) per quiz, in _key/
+key: $(VENV)/.installed-lab
+	$(BIN)/python tools/build_key.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts _site _slides _key build/executed build/site-assets build/ipython

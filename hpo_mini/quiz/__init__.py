@@ -10,6 +10,10 @@
     from hpo_mini.quiz import mock_interview
     mock = mock_interview(n=8, minutes=20, seed=1)
 
+    from hpo_mini.quiz import todays_session, pair_interview
+    mock = todays_session(n=8)               # what the spaced-repetition schedule has due, then weak topics
+    pair = pair_interview(n=6)               # pair.candidate_view() / pair.interviewer_view()
+
     from hpo_mini.quiz import sixty_second_drill, review_log
     drill = sixty_second_drill(seed=3)       # a question with a model answer; drill.widget() in JupyterLab
     print(review_log().to_text())            # weakest topics and the lesson sections to revisit
@@ -20,9 +24,14 @@ log), answers.py (one answer name per question; answers as data for the gradeboo
 score), rubric_widget.py (the rubric checkboxes), sandbox.py (time limits for code exercises), checks.py
 and stat_checks.py (checker building blocks), sealing.py (how answers are hidden), keys.py (the one key
 source and what is built from it), bankfile.py (the bank's TOML), practice.py (the practice log),
-mock.py (mock interviews), drill.py (the 60-second answer), review.py (the practice-log review),
+mock.py (mock interviews, follow-ups, time per question) with mock_widget.py (its JupyterLab form),
+fresh.py (numeric questions with fresh numbers), countdown.py (the browser-side timer), schedule.py
+(spaced repetition), today.py (today's session), pair.py (pair mode), drill.py (the 60-second answer),
+review.py (the practice-log review),
 build.py (notebooks from the bank), handout.py (the exam handout and the printed answer key),
-gradebook.py with regrade.py and gradebook_reports.py (grade a folder of submissions), bank/ (one TOML
+gradebook.py with regrade.py and gradebook_reports.py (grade a folder of submissions), gradebook_kernel.py
+(one submission in a confined kernel with a watchdog outside it), isolation.py (Landlock, limits, killing
+a process group), bank/ (one TOML
 data file and one checks module per quiz; bank/README.md says how to add a quiz).
 """
 
@@ -38,6 +47,8 @@ __all__ = [
     "active_quiz",
     "Quiz",
     "mock_interview",
+    "todays_session",
+    "pair_interview",
     "sixty_second_drill",
     "review_log",
     "SingleChoice",
@@ -90,13 +101,25 @@ def mock_interview(n=8, minutes=20, topics=None, difficulty=None, seed=None, **k
     return MockInterview(n=n, minutes=minutes, topics=topics, difficulty=difficulty, seed=seed, **kwargs)
 
 
+def todays_session(n=8, minutes=20, records=None, now=None, seed=None, **kwargs):
+    from .today import todays_session as make
+
+    return make(n=n, minutes=minutes, records=records, now=now, seed=seed, **kwargs)
+
+
+def pair_interview(n=6, minutes=20, **kwargs):
+    from .pair import pair_interview as make
+
+    return make(n=n, minutes=minutes, **kwargs)
+
+
 def sixty_second_drill(question=None, seconds=60, seed=None, topics=None, lessons=None, records=None, **kwargs):
     from .drill import sixty_second_drill as make
 
     return make(question, seconds=seconds, seed=seed, topics=topics, lessons=lessons, records=records, **kwargs)
 
 
-def review_log(records=None, now=None, k=5, min_attempts=1):
+def review_log(records=None, now=None, k=5, min_attempts=2):
     from .review import review_log as review
 
     return review(records, now=now, k=k, min_attempts=min_attempts)

@@ -126,43 +126,76 @@ class Unreadable:
 
 
 def encode(value) -> dict:
-    """A JSON-able description of an answer value."""
+    """A JSON-able description of an answer value. Never raises: the gradebook's extraction cell calls it
+    on whatever a student bound, and one failure there would lose every answer of the notebook."""
+    try:
+        return _encode(value)
+    except Exception:  # a __repr__ or __getattr__ that raises, a number without a decimal form...
+        try:
+            name = type(value).__name__
+        except Exception:
+            name = "object"
+        return {"type": "other", "name": str(name), "repr": f"(a {name} that cannot be shown)"}
+
+
+# str(int) refuses more than 4300 digits (sys.get_int_max_str_digits); hex has no such limit.
+_DECIMAL_DIGITS = 4000
+
+
+def _encode(value) -> dict:
     if value is MISSING:
         return {"type": "missing"}
     if value is Ellipsis:
         return {"type": "placeholder"}
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        value = value.item()  # numpy scalars (numpy.bool_ becomes a bool here)
     if isinstance(value, bool):
         return {"type": "bool", "value": value}
-    if hasattr(value, "item") and getattr(value, "shape", None) == ():
-        value = value.item()  # numpy scalars
     if isinstance(value, int):
+        value = int(value)  # an int subclass is graded as the int it is
+        if value.bit_length() > _DECIMAL_DIGITS * 3:
+            return {"type": "int", "hex": hex(value)}
         return {"type": "int", "value": str(value)}
     if isinstance(value, float):
+        value = float(value)
         return {"type": "float", "value": value if math.isfinite(value) else repr(value)}
     if isinstance(value, str):
-        return {"type": "str", "value": value}
+        return {"type": "str", "value": str(value)}
     if isinstance(value, (set, frozenset, list, tuple)) and all(isinstance(x, str) for x in value):
-        return {"type": type(value).__name__, "value": sorted(value) if isinstance(value, (set, frozenset)) else list(value)}
+        items = [str(x) for x in value]
+        return {"type": type(value).__name__ if type(value) in (set, frozenset, list, tuple) else "list",
+                "value": sorted(items) if isinstance(value, (set, frozenset)) else items}
     if callable(value):
-        return {"type": "function", "name": getattr(value, "__name__", "")}
+        return {"type": "function", "name": str(getattr(value, "__name__", ""))}
     return {"type": "other", "name": type(value).__name__, "repr": repr(value)[:80]}
 
 
-def decode(data: dict):
-    """The value `encode` described (functions come back as None: code is graded from its cell's text)."""
+def decode(data):
+    """The value `encode` described (functions come back as None: code is graded from its cell's text).
+    Anything else (the extraction cell's output is written in the student's kernel, so it may be
+    forged) comes back Unreadable, never an exception."""
+    try:
+        return _decode(data)
+    except Exception:
+        return Unreadable("object", "(an answer the gradebook cannot read)")
+
+
+def _decode(data):
     kind = data.get("type")
     if kind == "missing":
         return MISSING
     if kind == "placeholder":
         return Ellipsis
-    if kind in ("bool", "str"):
+    if kind == "bool" and isinstance(data["value"], bool):
+        return data["value"]
+    if kind == "str" and isinstance(data["value"], str):
         return data["value"]
     if kind == "int":
-        return int(data["value"])
+        return int(data["hex"], 16) if "hex" in data else int(data["value"])
     if kind == "float":
         value = data["value"]
-        return float(value) if isinstance(value, str) else value
-    if kind in ("set", "frozenset", "list", "tuple"):
+        return float(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else Unreadable("float", "?")
+    if kind in ("set", "frozenset", "list", "tuple") and all(isinstance(x, str) for x in data["value"]):
         return {"set": set, "frozenset": frozenset, "list": list, "tuple": tuple}[kind](data["value"])
     if kind == "function":
         return None

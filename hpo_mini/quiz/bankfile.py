@@ -2,8 +2,9 @@
 
 A quiz's questions live in `bank/qNN_<stem>.toml`; the exam handout writes stripped copies of them,
 so the package needs a writer too (the standard library only reads TOML). The writer knows the few
-shapes the bank uses: strings, numbers, booleans, lists of strings, one table of strings (`sections`)
-and an array of tables (`questions`). Long prose is wrapped with TOML's line-ending backslash, which
+shapes the bank uses: strings, numbers, booleans, lists of strings, one table of strings (`sections`),
+an array of tables (`questions`), and inside a question an inline table of numbers (`params`, the
+numbers its prompt is filled with) and an array of sub-tables (`[[questions.follow_ups]]`). Long prose is wrapped with TOML's line-ending backslash, which
 joins the lines again when read: `tomllib.loads(dumps(data)) == data` for every bank file (a test
 checks it).
 """
@@ -106,6 +107,10 @@ def _value(value, key: str, code_keys) -> str:
         return repr(value)
     if isinstance(value, str):
         return _string(value, wrap=key not in code_keys)
+    if isinstance(value, dict):  # an inline table of scalars: params = { n = 6, lr = 0.1 }
+        if any(isinstance(v, (dict, list, tuple)) for v in value.values()):
+            raise TypeError(f"{key}: an inline table in the bank holds scalars only, but got {value!r}")
+        return "{ " + ", ".join(f"{_bare_key(k)} = {_value(v, k, code_keys)}" for k, v in value.items()) + " }"
     if isinstance(value, (list, tuple)):
         items = [_value(v, key, code_keys) for v in value]
         one_line = "[" + ", ".join(items) + "]"
@@ -128,6 +133,10 @@ def _plain(value):
     return value
 
 
+def _is_array_of_tables(value) -> bool:
+    return isinstance(value, (list, tuple)) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
 def dumps(data: dict, header: str = "", code_keys=("stub",)) -> str:
     """TOML text for a dict of scalars, lists, tables of scalars and arrays of tables (in that order).
     Strings under `code_keys` keep their lines as they are (no wrapping)."""
@@ -148,7 +157,12 @@ def dumps(data: dict, header: str = "", code_keys=("stub",)) -> str:
     for name, rows in arrays.items():
         for row in rows:
             out += ["", f"[[{_bare_key(name)}]]"]
-            out += [f"{_bare_key(k)} = {_value(v, k, code_keys)}" for k, v in row.items()]
+            subarrays = {k: v for k, v in row.items() if _is_array_of_tables(v)}
+            out += [f"{_bare_key(k)} = {_value(v, k, code_keys)}" for k, v in row.items() if k not in subarrays]
+            for sub, subrows in subarrays.items():  # [[questions.follow_ups]] after the question's own keys
+                for subrow in subrows:
+                    out += ["", f"[[{_bare_key(name)}.{_bare_key(sub)}]]"]
+                    out += [f"{_bare_key(k)} = {_value(v, k, code_keys)}" for k, v in subrow.items()]
     text = "\n".join(out) + "\n"
     if loads(text) != _plain(data):
         raise ValueError("the TOML writer did not round-trip this data; simplify the strings or extend bankfile.py")

@@ -16,7 +16,7 @@ minute (a steady presenting pace; the figure lesson 00 uses), so the budget in w
 150 * seconds / 60, and the notes are compared with it.
 
 What is logged: one line per `assess`, with status "drill", the rubric marks, `score` = the covered
-fraction, and `correct` = score >= PASS_FRACTION, so that mock_interview's weighting (which reads
+fraction, `seconds` and `over_time` (the notes came after the budget), and `correct` = score >= PASS_FRACTION, so that mock_interview's weighting (which reads
 `correct`) counts a drill like any other answer. HPO_MINI_PRACTICE_LOG=off turns it off.
 """
 
@@ -180,7 +180,8 @@ class SixtySecondDrill:
                              len(self.notes.split()))
         if self.log:
             extra = {"source": "drill", "kind": "drill", "rubric": list(marks), "score": score, "correct": result.correct,
-                     "seconds": round(result.seconds, 1), "words": result.words}
+                     "seconds": round(result.seconds, 1), "over_time": bool(result.seconds > self.seconds),
+                     "words": result.words}
             practice.record(self.quiz_id, self.question, "drill", extra=extra, path=self.log_path)
         self.result = result
         print(self.result_text())

@@ -8,33 +8,37 @@ folder are copied along), or SUBMISSIONS_DIR/<student>.ipynb. Hidden files are s
 (from the handout) and self-check notebooks are graded the same way.
 
 How a submission is graded: it runs in its own fresh Jupyter kernel (nbclient), never in this process,
-with the practice log off, from a scratch copy of its folder, with a time limit per cell
-(--cell-timeout: the cell is interrupted and grading goes on) and per notebook (--timeout). The kernel
-only computes the values the answer cells bind: the gradebook appends one cell that prints them as
-data, and grades them itself with the keys of this install (regrade.py): a score, state or verdict
-computed in the student's kernel is never read, so forging one changes nothing. Code answers are
-graded from their cell's text, in a child process of the gradebook. Explain answers are marked by the
-instructor in OUT/marking.csv (one `marks` cell per answer, e.g. "1 0 1 1"); run the gradebook again
-and the points follow the marks. Until then they are "awaiting marking": no points, and left out of
-the class means.
+with the practice log off, from a scratch copy of its folder (gradebook_kernel.py). The kernel is
+confined (isolation.py, Landlock): it writes only that copy, reads no key (it imports a copy of the
+package without them) and none of the submissions, scratch folders or output, and gets a scrubbed
+environment. Time is enforced from outside the kernel: a cell still running at --cell-timeout is
+interrupted; if that has not stopped it 5 s later, the kernel and every process it started are
+killed. The notebook's --timeout is a hard wall-clock budget, enforced the same way. The row then
+says "timed out after N s in cell K". The kernel only computes the values the answer cells bind: the
+gradebook appends one cell that prints them as data, and grades them itself with the keys of this
+install (regrade.py): a score, state or verdict computed in the student's kernel is never read, so
+forging one changes nothing. Code answers are graded from their cell's text, in a child process of
+the gradebook confined like the kernel, with a time and a memory limit (sandbox.py). Explain answers
+are marked by the instructor in OUT/marking.csv (one `marks` cell per answer, e.g. "1 0 1 1"); run
+the gradebook again and the points follow the marks. Until then they are "awaiting marking": no
+points, and left out of the class means.
 
 What it writes in OUT (gradebook_reports.py): grades_wide.csv (a row per submission, a column per
 question, total and percent), grades_long.csv (a row per submission and question), question_stats.csv
 (mean, share blank, share correct, discrimination), feedback/<student>.md, marking.csv and summary.txt.
 
-What is and is not enforced: the OS does not stop a submission from writing outside its folder.
-Relative writes that climb out of the scratch folder (../x) are detected and reported; writes into
-SUBMISSIONS_DIR are detected (before/after listing); absolute writes elsewhere are neither prevented
-nor detected. Code answers run the student's code (in a child process with a time limit), so a function
-written to attack the checker could fake its own result; the gradebook refuses answers that call the
-course library, which holds the references.
+What is and is not enforced (RELIABILITY.md, "The gradebook"): without Landlock (not Linux, or a
+kernel before 5.13) the gradebook warns that kernels are not confined; writes that climb out of the
+scratch folder (../x) or into SUBMISSIONS_DIR are then detected and reported, absolute writes elsewhere
+are not. A code answer runs the student's code, so a function written to attack its checker could
+fake its own result; the gradebook refuses answers that call the course library, which holds the
+references.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import multiprocessing
 import os
 import re
@@ -46,8 +50,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import isolation
 from .answers import ANSWERS_MIME, extraction_source
 from .bank import all_quizzes, get_bank
+from .gradebook_kernel import KERNEL_MEMORY_MB, keyless_package, run_notebook
 from .regrade import grade_submission_answers
 
 __all__ = ["Submission", "Result", "find_submissions", "grade_notebook", "grade_folder", "main"]
@@ -82,10 +88,6 @@ class Result:
     @property
     def max(self) -> int:
         return sum(r.max for r in self.rows)
-
-
-class _BudgetExhausted(Exception):
-    pass
 
 
 def find_submissions(root) -> list[Submission]:
@@ -157,44 +159,15 @@ def _quiz_of(nb) -> str | None:
     return None
 
 
-def _started(nb) -> bool:
-    return any(cell.get("execution_count") is not None or cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
-
-
-def _run(nb, nb_dir, result, timeout, cell_timeout, kernel_name, start, attempts=3) -> None:
-    """Execute in a fresh kernel; record what stopped it. A kernel that fails to start (two kernels
-    racing for a port when --jobs > 1) is started again, up to `attempts` times."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    deadline = start + timeout
-
-    def timeout_func(cell):
-        remaining = deadline - time.monotonic()
-        if remaining < 1:
-            raise _BudgetExhausted()
-        return max(1, int(min(cell_timeout, remaining)))
-
-    quiet = logging.getLogger("hpo_mini.quiz.gradebook.nbclient")
-    quiet.setLevel(logging.CRITICAL)
-    for attempt in range(1, attempts + 1):
-        client = NotebookClient(nb, kernel_name=kernel_name, timeout_func=timeout_func, interrupt_on_timeout=True,
-                                allow_errors=True, record_timing=False, resources={"metadata": {"path": str(nb_dir)}},
-                                log=quiet)
+def _answers_of(data) -> dict:
+    """The printed answers as question id -> encoded value. The output was written in the student's
+    kernel (a hook could forge it): anything but a dict of dicts reads as no answers, never a crash."""
+    if isinstance(data, str):
         try:
-            client.execute(env=dict(os.environ, HPO_MINI_PRACTICE_LOG="off"))
-            return
-        except _BudgetExhausted:
-            result.problems.append(f"stopped: the notebook used up its {timeout:g} s budget")
-        except CellTimeoutError:
-            result.problems.append(f"stopped: a cell did not finish and could not be interrupted within {cell_timeout:g} s")
-        except DeadKernelError:
-            result.problems.append("the kernel died (the notebook exited Python or ran out of memory)")
-        except Exception as exc:  # the kernel failed to start, etc.
-            if not _started(nb) and attempt < attempts:
-                continue
-            result.problems.append(f"could not run the notebook: {type(exc).__name__}: {exc}")
-        return
+            data = json.loads(data)
+        except ValueError:
+            return {}
+    return {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) else {}
 
 
 def _cell_problems(nb, result, cell_timeout) -> None:
@@ -206,12 +179,16 @@ def _cell_problems(nb, result, cell_timeout) -> None:
                 if out.get("ename") == "KeyboardInterrupt":
                     result.problems.append(f"{where} was interrupted after {cell_timeout:g} s (an endless loop?)")
                 else:
-                    result.problems.append(f"{where} raised {out.get('ename')}: {str(out.get('evalue'))[:120]}")
+                    refused = " (while graded, only its own folder is writable and no key is readable)" \
+                        if out.get("ename") == "PermissionError" else ""
+                    result.problems.append(f"{where} raised {out.get('ename')}: {str(out.get('evalue'))[:120]}{refused}")
 
 
-def grade_notebook(sub: Submission, marks=None, timeout=120.0, cell_timeout=30.0, kernel_name="python3") -> Result:
-    """Run one submission in a fresh kernel from a scratch copy, and grade its answers here.
-    `marks`: (student, question id) -> rubric marks, from the marking sheet."""
+def grade_notebook(sub: Submission, marks=None, timeout=120.0, cell_timeout=30.0, kernel_name="python3",
+                   package=None, memory_mb=KERNEL_MEMORY_MB) -> Result:
+    """Run one submission in a fresh, isolated kernel from a scratch copy (gradebook_kernel.py), and
+    grade its answers here. `marks`: (student, question id) -> rubric marks, from the marking sheet.
+    `package`: the folder holding the keyless copy of the package the kernel imports (built if None)."""
     import nbformat
 
     start = time.monotonic()
@@ -228,9 +205,10 @@ def grade_notebook(sub: Submission, marks=None, timeout=120.0, cell_timeout=30.0
     if not bank.keyed:
         raise SystemExit("this install has no answer keys (an exam handout?): run the gradebook from the course repository")
 
-    scratch = Path(tempfile.mkdtemp(prefix="hpo-grade-"))
+    scratch, since = Path(tempfile.mkdtemp(prefix="hpo-grade-")), isolation.ticks_now()
+    isolation.subreaper(True)  # what the kernel or a code answer starts and orphans comes back here
     try:
-        workdir = scratch / "work" / sub.student
+        workdir, home = scratch / "work" / sub.student, scratch / "home"
         if sub.folder is not None:
             shutil.copytree(sub.folder, workdir, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
             nb_dir = workdir / sub.path.parent.relative_to(sub.folder)
@@ -247,28 +225,33 @@ def grade_notebook(sub: Submission, marks=None, timeout=120.0, cell_timeout=30.0
         final.id = "gradebook-answers"
         nb.cells.append(final)
 
-        _run(nb, nb_dir, result, timeout, cell_timeout, kernel_name, start)
+        finished = run_notebook(nb, nb_dir, workdir, home, result.problems, timeout, cell_timeout, kernel_name, start,
+                                package=package, memory_mb=memory_mb)
         _cell_problems(nb, result, cell_timeout)
         printed = [out["data"][ANSWERS_MIME] for out in final.get("outputs", [])
                    if out.get("output_type") == "display_data" and ANSWERS_MIME in out.get("data", {})]
         if not printed:
             result.fatal = True
-            result.problems.append("no answers could be read: the notebook did not run to its end")
+            if finished:
+                result.problems.append("no answers could be read: the notebook did not run to its end")
         else:
-            extracted = printed[-1] if isinstance(printed[-1], dict) else json.loads(printed[-1])
+            extracted = _answers_of(printed[-1])
             mine = {qid: m for (student, qid), m in (marks or {}).items() if student == sub.student}
             result.rows = grade_submission_answers(nb, bank, extracted, mine, cwd=nb_dir)
 
         after = _listing(scratch)
         inside = f"work/{sub.student}"
-        escaped = sorted(p for p in after if p not in before and p != "work" and not (p == inside or p.startswith(inside + "/")))
-        if escaped:
+        escaped = sorted(p for p in after if p not in before and p.split("/")[0] not in ("work", "home")
+                         or p.startswith("work/") and not (p == inside or p.startswith(inside + "/")))
+        if escaped:  # only where Landlock is missing: with it, such a write is refused (a PermissionError above)
             shown = ", ".join(os.path.relpath(scratch / p, nb_dir) for p in escaped[:3])
             result.problems.append(f"wrote outside its folder ({shown}); it ran in a scratch copy, so nothing outside was "
-                                   "touched by relative paths (absolute paths are not prevented)")
+                                   "touched by relative paths (this system has no Landlock: absolute paths are not prevented)")
         if originals is not None and _listing(sub.folder) != originals:
             result.problems.append("changed files in the submissions folder itself")
     finally:
+        isolation.kill_tree(None, since)  # every process this submission started and left running
+        isolation.subreaper(False)
         shutil.rmtree(scratch, ignore_errors=True)
         result.seconds = time.monotonic() - start
     return result
@@ -280,11 +263,16 @@ def _progress_line(result) -> str:
             f"{'; '.join(result.problems)}")
 
 
-def grade_folder(root, marks=None, jobs=1, timeout=120.0, cell_timeout=30.0, kernel_name="python3", progress=print):
+def grade_folder(root, marks=None, jobs=1, timeout=120.0, cell_timeout=30.0, kernel_name="python3", progress=print,
+                 memory_mb=KERNEL_MEMORY_MB):
     """Grade every submission in `root`, `jobs` at a time (each in its own process and kernel);
     return the results in submission order."""
     subs = find_submissions(root)
-    args = dict(marks=marks or {}, timeout=timeout, cell_timeout=cell_timeout, kernel_name=kernel_name)
+    if progress and not isolation.landlock_abi():
+        progress("warning: this system has no Landlock (Linux >= 5.13): the kernels are not confined to their "
+                 "folders, so a submission can read what your user can (solutions/keys included)")
+    args = dict(marks=marks or {}, timeout=timeout, cell_timeout=cell_timeout, kernel_name=kernel_name,
+                package=keyless_package(), memory_mb=memory_mb)
     if jobs <= 1:
         results = []
         for sub in subs:
@@ -314,6 +302,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per notebook in total (default 120)")
     parser.add_argument("--cell-timeout", type=float, default=30.0, help="seconds per cell before it is interrupted (default 30)")
     parser.add_argument("--kernel", default="python3", help="the Jupyter kernel to run submissions in")
+    parser.add_argument("--memory", type=int, default=KERNEL_MEMORY_MB,
+                        help=f"MB of address space per kernel (RLIMIT_AS; default {KERNEL_MEMORY_MB}; 0: no limit)")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be >= 1, but got {args.jobs}")
@@ -321,7 +311,8 @@ def main(argv=None) -> int:
     marks_path = Path(args.marks) if args.marks else out / reports.MARKING_SHEET
     marks = reports.read_marks(marks_path)
     start = time.monotonic()
-    results = grade_folder(args.submissions, marks, args.jobs, args.timeout, args.cell_timeout, args.kernel)
+    results = grade_folder(args.submissions, marks, args.jobs, args.timeout, args.cell_timeout, args.kernel,
+                           memory_mb=args.memory)
     seconds = time.monotonic() - start
     written = reports.write_all(results, out, Path(args.submissions), marks_path=marks_path, seconds=seconds, jobs=args.jobs)
     print((out / reports.SUMMARY).read_text(encoding="utf-8"))

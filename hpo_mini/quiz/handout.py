@@ -37,7 +37,7 @@ __all__ = ["PUBLIC_FIELDS", "exam_bank_data", "build_handout", "answer_key_markd
 
 # What a question keeps in the handout: enough to ask it and check the answer's type, nothing that answers it.
 PUBLIC_FIELDS = ("id", "kind", "difficulty", "points", "max_attempts", "section", "topics", "prompt", "options",
-                 "exact", "rel_tol", "abs_tol", "digits", "decimals", "example", "function_name", "stub",
+                 "exact", "rel_tol", "abs_tol", "digits", "decimals", "example", "params", "function_name", "stub",
                  "time_limit", "min_words")
 PACKAGE_DATA = '\n[tool.setuptools.package-data]\n"hpo_mini.quiz.bank" = ["*.toml", "README.md"]\n'
 LESSONS_IN_HANDOUT = range(0, 14)  # lesson 14 (mock interviews) needs the keys

@@ -25,11 +25,26 @@ from string import ascii_lowercase
 
 from . import hints
 from .checks import library_use_message
-from .question import Question, Verdict, code_signature, describe
+from .question import FollowUp, Question, Verdict, code_signature, describe
 from .sandbox import DEFAULT_TIME_LIMIT, run_source_with_time_limit, run_with_time_limit
 from .sealing import canonical_letters, hash_answer, unseal
 
 __all__ = ["SingleChoice", "MultipleChoice", "Numeric", "CodeExercise", "Explain", "KINDS"]
+
+
+def _describe(answer) -> str:
+    """question.describe, for any value: an int of more than 4300 digits has no repr, nor has an object
+    whose __repr__ raises."""
+    try:
+        return describe(answer)
+    except Exception:
+        return f"a {type(answer).__name__}"
+
+
+def _digits(number) -> int:
+    """About how many decimal digits an int (or a fraction's numerator) has, without printing it."""
+    n = abs(getattr(number, "numerator", 0))
+    return int(n.bit_length() * math.log10(2)) + 1 if isinstance(n, int) else 0
 
 
 @dataclass
@@ -54,6 +69,9 @@ class _Choice(Question):
     def _letter_error(self, bad):
         return None, Verdict("invalid", f"{bad!r} is not an option: choose from {', '.join(self.letters)}")
 
+    def _is_letter(self, text) -> bool:
+        return len(text) == 1 and text in self.letters  # not `in` alone: "" and "ab" are substrings of "abcd"
+
     def _matches(self, letters) -> bool:
         return hash_answer(self.id, canonical_letters(letters)) == self.key
 
@@ -65,7 +83,7 @@ class SingleChoice(_Choice):
     def _parse(self, answer):
         example = f'{self.answer_name} = "{self.letters[0]}"'
         if not isinstance(answer, str):
-            return None, Verdict("invalid", f"this question takes one letter, e.g. {example}, but you gave {describe(answer)}")
+            return None, Verdict("invalid", f"this question takes one letter, e.g. {example}, but you gave {_describe(answer)}")
         letter = answer.strip().lower()
         if len(letter) != 1:
             return None, Verdict("invalid", f"this question takes one letter, e.g. {example}, but you gave {answer!r}")
@@ -85,17 +103,18 @@ class MultipleChoice(_Choice):
     kind = "multiple choice"
 
     def _parse(self, answer):
-        if isinstance(answer, str):
-            letters = canonical_letters(answer).split(",") if answer.strip() else []
+        if isinstance(answer, str):  # "a,c", "a c", "a\tc", "ac": separated by commas or any white space, or not at all
+            separated = any(c == "," or c.isspace() for c in answer)
+            letters = [x.lower() for x in (answer.replace(",", " ").split() if separated else answer)]
         elif isinstance(answer, (set, frozenset, list, tuple)) and all(isinstance(x, str) for x in answer):
             letters = [x.strip().lower() for x in answer]
         else:
             return None, Verdict("invalid", f'this question takes a set of letters, e.g. {self.answer_name} = {{"a", "c"}}, '
-                                            f"but you gave {describe(answer)}")
+                                            f"but you gave {_describe(answer)}")
         if not letters:
             return None, Verdict("invalid", f'choose at least one letter, e.g. {self.answer_name} = {{"a", "c"}}')
         for letter in letters:
-            if letter not in self.letters:
+            if not self._is_letter(letter):
                 return self._letter_error(letter)
         return canonical_letters(letters), None
 
@@ -116,7 +135,8 @@ class MultipleChoice(_Choice):
 class Numeric(Question):
     """A number: `exact` -> a whole number (key: a salted hash); otherwise accepted within
     max(abs_tol, rel_tol * |key|) (key: sealed), and the question states the precision it asks for:
-    `digits` significant digits or `decimals` decimal places."""
+    `digits` significant digits or `decimals` decimal places. With `params`, the prompt and the
+    explanation are format strings filled with them (fresh.py); `generator` draws fresh ones."""
 
     exact: bool = False
     rel_tol: float = 0.0
@@ -124,11 +144,25 @@ class Numeric(Question):
     digits: int | None = None
     decimals: int | None = None
     example: str = "0.5"
+    params: dict | None = None
+    generator: object = None
+    fresh: bool = False  # True for an instance drawn by fresh.fresh_instance
 
     kind = "numeric"
 
     def __post_init__(self):
         super().__post_init__()
+        self.template, self.explanation_template = self.prompt, self.explanation
+        if self.params is not None:
+            from .fresh import render
+
+            bad = {k: v for k, v in self.params.items() if isinstance(v, bool) or not isinstance(v, (int, float, str))}
+            if not self.params or bad:
+                raise ValueError(f"{self.id}: params is a table of numbers (or short texts) the prompt is filled "
+                                 f"with, but got {self.params!r}")
+            self.params = dict(self.params)
+            self.prompt = render(self.template, self.params, self.id)
+            self.explanation = render(self.explanation_template, self.params, self.id)
         if self.exact:
             if self.rel_tol or self.abs_tol or self.digits or self.decimals:
                 raise ValueError(f"{self.id}: an exact (whole-number) question takes no tolerance or precision")
@@ -167,8 +201,13 @@ class Numeric(Question):
         if isinstance(answer, bool) or not isinstance(answer, Real):
             extra = " (remove the quotes)" if isinstance(answer, str) else ""
             return None, Verdict("invalid", f"this question takes a number, e.g. {self.answer_name} = {self.example}, "
-                                            f"but you gave {describe(answer)}{extra}")
-        if not math.isfinite(answer):
+                                            f"but you gave {_describe(answer)}{extra}")
+        try:
+            finite = math.isfinite(answer)
+        except OverflowError:  # an int (or a fraction) too large for a float: 10**400
+            return None, Verdict("invalid", f"this question takes a number a float can hold (below 1.8e308 in size), "
+                                            f"but you gave a {type(answer).__name__} of {_digits(answer)} digits")
+        if not finite:
             return None, Verdict("invalid", f"this question takes a finite number, but you gave {answer!r}")
         if self.exact:
             if not (isinstance(answer, Integral) or float(answer).is_integer()):
@@ -228,7 +267,7 @@ class CodeExercise(Question):
     def _parse(self, answer):
         if not callable(answer):
             return None, Verdict("invalid", f"this question takes your function: define `def {self.function_name}(...)` "
-                                            f"and run its cell, but `{self.function_name}` is {describe(answer)}")
+                                            f"and run its cell, but `{self.function_name}` is {_describe(answer)}")
         return answer, None
 
     def _grade(self, fn):
@@ -266,12 +305,14 @@ class CodeExercise(Question):
 @dataclass
 class Explain(Question):
     """Free text, marked against a rubric: 1 mark per item covered; the points follow the marks
-    (points * covered / items). `model_answer` is shown once the answer is written."""
+    (points * covered / items). `model_answer` is shown once the answer is written. `follow_ups`
+    (question.FollowUp) are the interviewer's next questions on rubric items the answer missed."""
 
     model_answer: str = ""
     rubric: tuple = ()
     min_words: int = 5
     max_attempts: int = 1
+    follow_ups: tuple = ()
 
     kind = "explain"
 
@@ -280,6 +321,15 @@ class Explain(Question):
         if self.rubric and not 3 <= len(self.rubric) <= 5:
             raise ValueError(f"{self.id}: a rubric has 3 to 5 items, but got {len(self.rubric)}")
         self.rubric = tuple(self.rubric)
+        self.follow_ups = tuple(FollowUp.from_data(f, self.id, len(self.rubric)) for f in self.follow_ups)
+
+    def follow_up_for(self, marks):
+        """The follow-up on the first rubric item the marks leave unticked that has one, or None."""
+        marks = self.check_marks(marks)
+        by_item = {}
+        for f in self.follow_ups:
+            by_item.setdefault(f.rubric_item, f)
+        return next((by_item[i] for i, m in enumerate(marks, 1) if not m and i in by_item), None)
 
     @property
     def keyed(self):
@@ -288,7 +338,7 @@ class Explain(Question):
     def _parse(self, answer):
         if not isinstance(answer, str):
             return None, Verdict("invalid", f'this question takes your answer as text, e.g. {self.answer_name} = """...""", '
-                                            f"but you gave {describe(answer)}")
+                                            f"but you gave {_describe(answer)}")
         if len(answer.split()) < self.min_words:
             return None, Verdict("invalid", f"write at least {self.min_words} words: an interviewer wants a sentence or two")
         return answer.strip(), None

@@ -130,8 +130,8 @@ def weakness(stats, topic) -> float:
     return (total - right + 1) / (total + 2)
 
 
-def weak_topics(records, k=5) -> list[tuple[str, float]]:
-    """The k topics with the highest smoothed error rate among those practised."""
+def weak_topics(records, k=5, min_attempts=1) -> list[tuple[str, float]]:
+    """The k topics with the highest smoothed error rate among those with at least min_attempts answers."""
     stats = topic_stats(records)
-    ranked = sorted(stats, key=lambda t: (-weakness(stats, t), t))
+    ranked = sorted((t for t in stats if stats[t][1] >= min_attempts), key=lambda t: (-weakness(stats, t), t))
     return [(t, weakness(stats, t)) for t in ranked[:k]]

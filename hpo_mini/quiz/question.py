@@ -10,7 +10,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-__all__ = ["Verdict", "Question", "DIFFICULTIES", "POINTS", "is_placeholder", "describe", "code_signature"]
+__all__ = ["Verdict", "Question", "FollowUp", "DIFFICULTIES", "POINTS", "FOLLOW_UP_MARKS", "is_placeholder", "describe",
+           "code_signature"]
 
 DIFFICULTIES = {"E": "easy", "M": "medium", "H": "hard"}
 POINTS = {"E": 1, "M": 2, "H": 3}  # a question's points follow its difficulty unless the bank says otherwise
@@ -21,6 +22,47 @@ class Verdict:
     status: str  # correct | wrong | unanswered | invalid | recorded (no key) | written (explain)
     detail: str = ""  # wrong code: which input failed; invalid: what was expected
     hint: str = ""  # a rule-based hint for this very answer ("close — check your rounding")
+
+
+# How a follow-up answer is self-marked against its model answer, and the credit each mark earns.
+FOLLOW_UP_MARKS = {"correct": 1.0, "partly": 0.5, "missed": 0.0}
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The interviewer's next question where an explain answer was thin: it digs into rubric item
+    `rubric_item` (1-based) and is marked against its `model_answer` (correct / partly / missed).
+    In a bank file it is a [[questions.follow_ups]] table under its explain question."""
+
+    rubric_item: int
+    prompt: str
+    model_answer: str
+
+    FIELDS = ("rubric_item", "prompt", "model_answer")
+
+    @classmethod
+    def from_data(cls, entry, question_id: str, n_items: int) -> "FollowUp":
+        """A FollowUp from a dict (a bank table) or a FollowUp, checked against a rubric of n_items items."""
+        if isinstance(entry, FollowUp):
+            entry = {name: getattr(entry, name) for name in cls.FIELDS}
+        if not isinstance(entry, dict):
+            raise TypeError(f"{question_id}: a follow-up is a table with {list(cls.FIELDS)}, but got {entry!r}")
+        unknown, missing = sorted(set(entry) - set(cls.FIELDS)), sorted(set(cls.FIELDS) - set(entry))
+        if unknown or missing:
+            raise ValueError(f"{question_id}: a follow-up has exactly the fields {list(cls.FIELDS)}"
+                             + (f"; unknown: {unknown}" if unknown else "") + (f"; missing: {missing}" if missing else ""))
+        item = entry["rubric_item"]
+        if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= n_items:
+            raise ValueError(f"{question_id}: a follow-up's rubric_item is a 1-based index into its rubric of "
+                             f"{n_items} items (1 to {n_items}), but got {item!r}")
+        for name in ("prompt", "model_answer"):
+            if not isinstance(entry[name], str) or not entry[name].strip():
+                raise ValueError(f"{question_id}: the follow-up on rubric item {item} needs a non-empty {name}, "
+                                 f"but got {entry[name]!r}")
+        return cls(item, entry["prompt"], entry["model_answer"])
+
+    def to_data(self) -> dict:
+        return {name: getattr(self, name) for name in self.FIELDS}
 
 
 _IGNORED_OPS = {"RESUME", "NOP", "CACHE", "EXTENDED_ARG"}

@@ -11,7 +11,11 @@ for a correct answer and 0 for a wrong one. A topic's weakness is the smoothed e
 (attempts - credit + 1) / (attempts + 2), Laplace's rule of succession: 0.5 for a topic with no
 record, and a single miss does not outrank three misses out of four. It is the same formula
 mock_interview weights its draws with (practice.weakness), extended to fractional credit. A topic
-is weak when its weakness is above 0.5 (more misses than hits, after smoothing).
+is weak when its weakness is above 0.5 (more misses than hits, after smoothing) and it has at least
+`min_attempts` answers (2 by default: one miss is not a finding).
+
+Due: the review also lists the questions the spaced-repetition schedule (schedule.py, Leitner boxes of
+1, 3, 7, 14 and 30 days) has due at `now`, most overdue first, and how many come due in the next week.
 
 Sections: each record is placed in its lesson and section through the bank (by question id); a
 record whose question is not in the bank counts for its topics only.
@@ -27,6 +31,7 @@ import numpy as np
 
 from . import practice
 from .bank import all_quizzes
+from .schedule import schedule
 
 __all__ = ["WEAK_ABOVE", "credit", "smoothed_error", "Review", "review_log", "plot_review", "synthetic_log"]
 
@@ -77,7 +82,9 @@ class Review:
     k: int = 5
     weak: list = field(default_factory=list)  # topic rows with weakness > WEAK_ABOVE, weakest first (<= k)
     revisit: list = field(default_factory=list)  # section rows with weakness > WEAK_ABOVE, weakest first (<= k)
-    min_attempts: int = 1
+    min_attempts: int = 2
+    due: list = field(default_factory=list)  # schedule.Card due at `now`, most overdue first
+    due_this_week: int = 0  # cards not due now that come due within 7 days
 
     @property
     def weakest_topics(self) -> list:
@@ -92,13 +99,21 @@ class Review:
             for row in self.weak:
                 lines.append(f"  - {row['topic']}: {row['accuracy']:.0%} of {row['attempts']}, {_ago(row['days_since'])}")
         else:
-            lines.append("No weak topic: every topic practised has more hits than misses.")
+            lines.append(f"No weak topic: no topic with at least {self.min_attempts} answers has more misses than hits.")
         if self.revisit:
             lines.append("Revisit:")
             for row in self.revisit:
                 lines.append(f"  - lesson {row['lesson']} (lessons/{row['stem']}.ipynb), section \"{row['section']}\": "
                              f"{row['accuracy']:.0%} of {row['attempts']}"
                              + (f" (weak topics: {', '.join(row['weak_topics'])})" if row["weak_topics"] else ""))
+        if self.due:
+            shown = ", ".join(f"{c.question} (box {c.box}, {_overdue(c, self.now)})" for c in self.due[:6])
+            lines.append(f"Due today: {len(self.due)} question{'s' if len(self.due) != 1 else ''}: {shown}"
+                         + (", ..." if len(self.due) > 6 else "") + "; todays_session() asks them.")
+        else:
+            lines.append("Due today: nothing.")
+        if self.due_this_week:
+            lines.append(f"Coming due in the next 7 days: {self.due_this_week}.")
         stale = [row["topic"] for row in self.topics
                  if row["days_since"] is not None and row["days_since"] > 14 and row["weakness"] <= WEAK_ABOVE]
         if stale:
@@ -107,6 +122,11 @@ class Review:
 
     def __repr__(self):
         return self.to_text()
+
+
+def _overdue(card, now):
+    days = card.days_overdue(now)
+    return "due now" if days < 1 else f"{days:.0f} day{'s' if round(days) != 1 else ''} overdue"
 
 
 def _ago(days):
@@ -131,7 +151,7 @@ def _rows(groups, now, key_names):
     return rows
 
 
-def review_log(records=None, now=None, k=5, min_attempts=1) -> Review:
+def review_log(records=None, now=None, k=5, min_attempts=2) -> Review:
     """Summarize `records` (default: practice.read_log()). `now` (a datetime) fixes "days since".
     Names up to k weak topics (among those with >= min_attempts answers) and up to k sections to
     revisit: first the weak sections where a weak topic was missed, then other weak sections with
@@ -185,7 +205,10 @@ def review_log(records=None, now=None, k=5, min_attempts=1) -> Review:
     candidates = [row for row in sections if row["weakness"] > WEAK_ABOVE
                   and (row["weak_topics"] or row["attempts"] >= min_attempts)]
     revisit = sorted(candidates, key=lambda row: not row["weak_topics"])[: int(k)]
-    return Review(topics, lessons, sections, now, len(records), int(k), weak, revisit, int(min_attempts))
+    cards = schedule(records).values()
+    due = sorted((c for c in cards if c.is_due(now)), key=lambda c: (c.due, c.question))
+    week = sum(1 for c in cards if not c.is_due(now) and c.due <= now + timedelta(days=7))
+    return Review(topics, lessons, sections, now, len(records), int(k), weak, revisit, int(min_attempts), due, week)
 
 
 def plot_review(review, max_topics=15, title=None):

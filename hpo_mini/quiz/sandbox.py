@@ -8,6 +8,15 @@ if it is still running. The child talks to the parent over a pipe in JSON lines:
     {"case": "p_at_least_one(q=0.05, n=60)"}      before each case, so a timeout can name it
     {"ok": true, "message": "...", "passed": 40}   at the end
 
+The forked child is the leader of a process group of its own, and the time limit is the parent's:
+at the limit (or when the child has answered) the parent SIGKILLs the whole group, so a function
+that ignores signals (SIGALRM, KeyboardInterrupt), loops in C or forks children is stopped with all
+it started. The child also gets resource limits (isolation.limit_resources): RLIMIT_AS at its size
+plus MEMORY_ALLOWANCE_MB (an allocation past it raises MemoryError) and RLIMIT_CPU at the time limit
+plus one second. Grading a submission's text (`cwd` given: the gradebook), the child is confined with
+Landlock where the OS has it: it writes only `cwd`, and reads only the system, Python, its
+site-packages and the course package without its sealed keys (never solutions/keys).
+
 Without fork (Windows) the checker runs in a daemon thread that is abandoned after the time limit:
 the notebook goes on, but the runaway thread keeps a core busy until the kernel is restarted.
 """
@@ -24,12 +33,18 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
+
+from . import isolation
 
 __all__ = ["CheckOutcome", "run_with_time_limit", "run_source_with_time_limit", "DEFAULT_TIME_LIMIT"]
 
 # Long enough for a correct solution on a loaded 2-core laptop (the reference checks take < 0.1 s),
 # short enough that a learner waiting on an infinite loop is told within a couple of seconds.
 DEFAULT_TIME_LIMIT = 2.0
+# Address space a check may add to the forked child's (which holds the parent's: the kernel's, or the
+# gradebook's). The reference checks allocate a few MB.
+MEMORY_ALLOWANCE_MB = 1024
 
 
 @dataclass
@@ -54,9 +69,21 @@ def run_with_time_limit(checker, fn, time_limit: float = DEFAULT_TIME_LIMIT) -> 
     return _run(lambda report: _run_checker(checker, fn, report), time_limit)
 
 
+def _confine(cwd) -> None:
+    """In the forked child: write only `cwd`; read the system, Python and the package minus its keys."""
+    package = Path(__file__).resolve().parents[1]
+    sealed = package / "quiz" / "bank" / "sealed"
+    isolation.restrict(read=isolation.system_read_paths() + isolation.beneath_except(package, sealed),
+                       write=[os.path.realpath(cwd)])
+
+
 def _define_then_check(checker, sources, function_name, parse, screen, report, cwd=None) -> CheckOutcome:
     if cwd is not None:
         os.chdir(cwd)  # in the forked child only: the submission's files, never the gradebook's folder
+        try:
+            _confine(cwd)
+        except OSError as exc:
+            return CheckOutcome(False, f"the check could not be confined to the submission's folder: {exc}")
     namespace = {"__name__": "__answer__"}
     for i, source in enumerate(sources):
         last = i == len(sources) - 1
@@ -118,6 +145,10 @@ def _run_forked(task, time_limit) -> CheckOutcome:
     if pid == 0:  # child
         code = 0
         try:
+            os.setpgid(0, 0)  # a group of its own: the parent kills it whole
+            allowance = MEMORY_ALLOWANCE_MB * 2 ** 20
+            isolation.limit_resources(isolation.address_space() + allowance if isolation.address_space() else None,
+                                      time_limit + 1)
             os.close(read_fd)
             sys.stdout = sys.stderr = io.StringIO()  # the learner's prints must not reach the kernel
             out = os.fdopen(write_fd, "w", buffering=1)
@@ -158,10 +189,10 @@ def _run_forked(task, time_limit) -> CheckOutcome:
                     final = msg
     finally:
         os.close(read_fd)
-        if final is None:
+        for kill in (os.killpg, os.kill):  # the whole group: what it forked too (the leader is not reaped yet)
             try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
+                kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
                 pass
         os.waitpid(pid, 0)
     if final is not None:

@@ -101,8 +101,9 @@ class Session:
 
             show_rubric_form(self, q)
 
-    def feedback(self, question_id, answer) -> str:
-        """Evaluate an answer, count it, log it, and return the feedback text."""
+    def feedback(self, question_id, answer, extra=None) -> str:
+        """Evaluate an answer, count it, log it (with the fields of `extra`, e.g. the seconds it took),
+        and return the feedback text."""
         q = self.questions.get(question_id)
         if q is None:
             return f"⚠️ there is no question {question_id!r} in {self.quiz_id}; its questions are: {', '.join(self.questions)}"
@@ -123,7 +124,7 @@ class Session:
             status = "awaiting marking" if verdict.status == "written" else verdict.status
             line = {"question": q.id, "status": status, "answer": fingerprint}
             attempts.apply(p, q, line, self.limit(q))
-            self._record(q, status, {"source": self.source, "answer": fingerprint, "attempt": p.attempts})
+            self._record(q, status, {"source": self.source, "answer": fingerprint, "attempt": p.attempts, **(extra or {})})
         return self._feedback_text(q, verdict, p, repeat, value)
 
     def _feedback_text(self, q, verdict, p, repeat, value) -> str:

@@ -12,7 +12,8 @@ LESSONS = sorted(p.name for p in (REPO / "lessons").glob("*.ipynb"))
 # Lessons that must show at least one slider + figure widget (COURSE.md: the coverage explorer).
 MUST_HAVE_SLIDER_FIGURE = {"03_grid_and_random.ipynb", "04_gaussian_processes.ipynb", "05_bayesian_optimization.ipynb",
                           "06_tpe.ipynb", "07_multi_fidelity.ipynb", "08_evolutionary.ipynb",
-                          "09_training_dynamics.ipynb", "10_debugging_and_scaling.ipynb"}
+                          "09_training_dynamics.ipynb", "10_debugging_and_scaling.ipynb", "11_classic_models.ipynb",
+                          "12_beyond_one_study.ipynb"}
 
 
 @pytest.mark.parametrize("notebook", LESSONS)
@@ -34,13 +35,15 @@ def test_lesson_runs_in_jupyterlab(lab, notebook):
         widget.screenshot(path=str(lab.artifact(f"{stem}_widget{i}_after")))
 
 
-def test_the_generation_steppers_button_advances_a_generation(lab):
-    """Lesson 08: clicking "next generation" moves the generation slider one step and redraws the figure."""
-    lab.open("lessons/08_evolutionary.ipynb")
+@pytest.mark.parametrize("notebook", ["08_evolutionary.ipynb", "12_beyond_one_study.ipynb"])
+def test_the_generation_steppers_button_advances_a_generation(lab, notebook):
+    """Lessons 08 (GA) and 12 (CMA-ES): clicking "next generation" moves the generation slider one step and
+    redraws the figure."""
+    lab.open(f"lessons/{notebook}")
     lab.run_all()
     lab.assert_ran_cleanly()
     steppers = [w for w in lab.slider_widgets(wait_s=10) if w.get_by_role("button", name="next generation").count()]
-    assert steppers, "lesson 08: no widget with a 'next generation' button, a slider and a figure"
+    assert steppers, f"{notebook}: no widget with a 'next generation' button, a slider and a figure"
     stepper = steppers[0]
     stepper.scroll_into_view_if_needed()
     generation = stepper.locator(".widget-slider").first.locator(".widget-readout").first
@@ -84,3 +87,20 @@ def test_moving_eta_in_the_bracket_planner_changes_the_hyperband_table(lab):
     assert after[0] != before[0], f"eta stayed at {before[0]}"
     assert after[1] != before[1] and "hyperband" in after[1].lower(), f"the table did not change: {after[1][:200]!r}"
     assert after[2] != before[2], "the bracket picture did not change"
+
+
+def test_the_mock_interviews_countdown_ticks_in_the_browser(lab):
+    """Lesson 14: Start on the mock form starts the countdown; its seconds change within 3 s, in the page,
+    while the kernel is idle (the timer is a Play widget ticking in the browser)."""
+    lab.open("lessons/14_mock_interview.ipynb")
+    lab.run_all()
+    lab.assert_ran_cleanly()
+    timer = lab.page.locator(".hpo-countdown").first
+    timer.scroll_into_view_if_needed()
+    seconds = timer.locator(".hpo-countdown-seconds input")
+    before = seconds.input_value()
+    lab.page.locator(".jp-OutputArea-output").filter(has=timer).first.get_by_role("button", name="Start").click()
+    deadline = time.monotonic() + 3
+    while seconds.input_value() == before and time.monotonic() < deadline:
+        lab.page.wait_for_timeout(100)
+    assert seconds.input_value() != before, "the countdown did not tick within 3 s of Start"

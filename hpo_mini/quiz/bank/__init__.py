@@ -22,7 +22,7 @@ from ..keys import read_sealed
 from ..kinds import KINDS
 from ..question import POINTS
 
-__all__ = ["Bank", "BANK_DIR", "read_bank", "all_quizzes", "get_bank", "all_questions", "find_question", "normalize_quiz_id",
+__all__ = ["Bank", "BANK_DIR", "read_bank", "attach_generators", "all_quizzes", "get_bank", "all_questions", "find_question", "normalize_quiz_id",
            "question_from_data"]
 
 BANK_DIR = Path(__file__).resolve().parent
@@ -32,9 +32,9 @@ BANK_DIR = Path(__file__).resolve().parent
 KIND_FIELDS = {
     "single choice": {"options"},
     "multiple choice": {"options"},
-    "numeric": {"exact", "rel_tol", "abs_tol", "digits", "decimals", "example"},
+    "numeric": {"exact", "rel_tol", "abs_tol", "digits", "decimals", "example", "params"},
     "code": {"function_name", "stub", "time_limit"},
-    "explain": {"model_answer", "rubric", "min_words"},
+    "explain": {"model_answer", "rubric", "min_words", "follow_ups"},
 }
 COMMON_FIELDS = {"id", "kind", "difficulty", "section", "topics", "prompt", "hint", "explanation", "points", "max_attempts"}
 
@@ -71,10 +71,29 @@ def question_from_data(entry: dict, lesson: str, sections: dict, source="the ban
     if section not in sections:
         raise ValueError(f"{source}, {qid}: section must be one of {sorted(sections)}, but got {section!r}")
     fields.setdefault("points", POINTS.get(entry.get("difficulty"), 0))
-    for name in ("topics", "options", "rubric"):
+    for name in ("topics", "options", "rubric", "follow_ups"):
         if name in fields:
             fields[name] = tuple(fields[name])
-    return KINDS[kind](lesson=lesson, section=sections[section], **fields)
+    try:
+        return KINDS[kind](lesson=lesson, section=sections[section], **fields)
+    except (TypeError, ValueError) as exc:
+        text = str(exc)
+        raise type(exc)(text if text.startswith(source) else f"{source}, {text}") from None
+
+
+def attach_generators(questions, generators: dict, source: str) -> None:
+    """Give each numeric question with `params` its generator from the bank module's GENERATORS,
+    and lead its explanation with the answer the generator computes for the bank's own params."""
+    from ..fresh import answer_text
+
+    by_id = {q.id: q for q in questions}
+    for qid, gen in generators.items():
+        q = by_id.get(qid)
+        if q is None or q.kind != "numeric" or q.params is None:
+            raise ValueError(f"{source}: GENERATORS has {qid!r}, which is not a numeric question with params in "
+                             f"the bank file; generators go with numeric questions whose prompt has placeholders")
+        q.generator = gen
+        q.explanation = f"For these numbers: {answer_text(q, gen.answer(q.params))}. {q.explanation}"
 
 
 def read_bank(path, with_keys=True) -> Bank:
@@ -90,7 +109,9 @@ def read_bank(path, with_keys=True) -> Bank:
     sealed = read_sealed(quiz_id) if with_keys else None
     keyed = sealed is not None
     if keyed:
-        checks = importlib.import_module(f"{__name__}.{path.stem}").CHECKS if path.with_suffix(".py").exists() else {}
+        module = importlib.import_module(f"{__name__}.{path.stem}") if path.with_suffix(".py").exists() else None
+        checks = module.CHECKS if module is not None else {}
+        attach_generators(questions, getattr(module, "GENERATORS", {}), f"{path.stem}.py")
         for q in questions:
             if q.kind == "code":
                 if q.id not in checks:

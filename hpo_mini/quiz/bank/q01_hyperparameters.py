@@ -15,6 +15,7 @@ import numpy as np
 
 from ...tasks.gradient_descent import quadratic_gd
 from ..checks import compare_with_reference
+from ..fresh import generator
 
 
 # ---- references for the code exercises ---------------------------------------------------------
@@ -87,4 +88,21 @@ CHECKS = {
             {"results": [_run({"lr": 0.1}, 0.5, 0.6), _run({"lr": 0.01}, 0.2, 0.3), _run({"lr": 0.001}, 0.4, 0.5)]},
         ],
     ),
+}
+
+
+# ---- fresh numbers (fresh.py): params drawn afresh for the mock interview, the answer computed ----
+
+
+def _lr_limit_params(rng):
+    return {"lam": float(rng.choice([0.5, 1, 2, 2.5, 4, 5, 8, 10, 20, 40]))}
+
+
+def lr_limit_reference(p):
+    """The stability limit of gradient descent on (λ/2) w²: |1 - ηλ| <= 1 iff η <= 2/λ."""
+    return 2.0 / p["lam"]
+
+
+GENERATORS = {
+    "q01.lr_limit": generator(_lr_limit_params, lr_limit_reference),
 }

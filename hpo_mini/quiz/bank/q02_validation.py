@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import compare_with_reference, show, unchanged
+from ..fresh import generator
 
 
 # The references import scikit-learn or scipy.stats inside the checking process; on a cold start that
@@ -190,4 +191,21 @@ def _t_interval_cases():
 CHECKS = {
     "q02.code_t_interval": compare_with_reference("t_interval", t_interval_reference, _t_interval_cases(), postprocess=_as_tuple),
     "q02.code_time_series_split": _time_series_checker,
+}
+
+
+# ---- fresh numbers (fresh.py): params drawn afresh for the mock interview, the answer computed ----
+
+
+def _fwer_params(rng):
+    return {"m": int(rng.integers(5, 41)), "alpha": float(rng.choice([0.01, 0.05, 0.1]))}
+
+
+def fwer_reference(p):
+    """P(at least one of m independent level-alpha tests rejects a true null) = 1 - (1 - alpha)^m."""
+    return 1.0 - (1.0 - p["alpha"]) ** p["m"]
+
+
+GENERATORS = {
+    "q02.fwer": generator(_fwer_params, fwer_reference),
 }

@@ -16,6 +16,7 @@ import numpy as np
 
 from ...space import Categorical, Float, Int, Space
 from ..checks import compare_with_reference, same, show
+from ..fresh import generator
 
 
 # ---- references for the code exercises ---------------------------------------------------------
@@ -146,4 +147,21 @@ CHECKS = {
         postprocess=_as_float_or_array,
     ),
     "q03.code_random_search": _random_search_checker,
+}
+
+
+# ---- fresh numbers (fresh.py): params drawn afresh for the mock interview, the answer computed ----
+
+
+def _grid_size_params(rng):
+    return {"values": int(rng.integers(2, 9)), "dims": int(rng.integers(2, 8))}
+
+
+def grid_size_reference(p):
+    """The number of grid points: the product of the library's per-axis grids (Float.grid) over the dimensions."""
+    return math.prod(len(Float(0.0, 1.0).grid(p["values"])) for _ in range(p["dims"]))
+
+
+GENERATORS = {
+    "q03.grid_size": generator(_grid_size_params, grid_size_reference),
 }

@@ -17,6 +17,7 @@ import numpy as np
 
 from ...models.gp import KERNELS, GaussianProcess, rbf
 from ..checks import compare_with_reference, same, show, unchanged
+from ..fresh import generator
 
 
 # ---- references for the code exercises ---------------------------------------------------------
@@ -135,4 +136,22 @@ CHECKS = {
     "q04.code_rbf_kernel": compare_with_reference("rbf_kernel", rbf_kernel_reference, _rbf_cases()),
     "q04.code_posterior": _posterior_checker,
     "q04.code_log_marginal_likelihood": _lml_checker,
+}
+
+
+# ---- fresh numbers (fresh.py): params drawn afresh for the mock interview, the answer computed ----
+
+
+def _cost_scaling_params(rng):
+    n0 = int(rng.choice([100, 200, 250, 400, 500, 1000]))
+    return {"n0": n0, "t0": float(rng.choice([0.01, 0.05, 0.1, 0.2, 0.5])), "n1": n0 * int(rng.choice([2, 3, 4, 5, 6, 8]))}
+
+
+def cost_scaling_reference(p):
+    """Cholesky time under the O(n^3) term alone: t1 = t0 (n1 / n0)^3."""
+    return p["t0"] * (p["n1"] / p["n0"]) ** 3
+
+
+GENERATORS = {
+    "q04.cost_scaling": generator(_cost_scaling_params, cost_scaling_reference),
 }

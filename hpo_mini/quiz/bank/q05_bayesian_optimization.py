@@ -14,6 +14,8 @@ import numpy as np
 
 from ...models.acquisition import expected_improvement, log_expected_improvement, probability_of_improvement
 from ..checks import compare_with_reference
+from ..fresh import generator
+from ...models.acquisition import expected_improvement
 
 
 # ---- references for the code exercises ---------------------------------------------------------
@@ -68,4 +70,26 @@ CHECKS = {
     "q05.code_log_expected_improvement": compare_with_reference(
         "log_expected_improvement", log_expected_improvement_reference, _LOG_EI_CASES, rel=1e-7, abs_=1e-9
     ),
+}
+
+
+# ---- fresh numbers (fresh.py): params drawn afresh for the mock interview, the answer computed ----
+
+
+def ei_value_reference(p):
+    """EI for minimization with xi = 0, computed by the library (models/acquisition.py)."""
+    return float(expected_improvement(p["mu"], p["sigma"], p["best"], xi=0.0))
+
+
+def _ei_value_params(rng):
+    while True:  # keep EI above 0.005, so that three significant digits are a fair ask
+        best = round(float(rng.uniform(0.2, 1.0)), 2)
+        p = {"mu": round(best + float(rng.choice(np.arange(-0.2, 0.21, 0.05))), 2), "sigma": float(rng.choice([0.05, 0.1, 0.15, 0.2, 0.3])),
+             "best": best}
+        if ei_value_reference(p) >= 0.005:
+            return p
+
+
+GENERATORS = {
+    "q05.ei_value": generator(_ei_value_params, ei_value_reference),
 }

@@ -17,8 +17,9 @@ import numpy as np
 from scipy.special import logsumexp
 from scipy.stats import norm
 
-from ...searchers.tpe import split_observations
+from ...searchers.tpe import default_gamma, split_observations
 from ..checks import compare_with_reference
+from ..fresh import generator
 
 
 # ---- references for the code exercises ---------------------------------------------------------
@@ -111,4 +112,21 @@ CHECKS = {
         "parzen_log_density", parzen_log_density_reference, _PARZEN_CASES, rel=1e-7, abs_=1e-9, postprocess=_as_float_array
     ),
     "q06.code_pick": compare_with_reference("pick_candidate", pick_candidate_reference, _PICK_CASES),
+}
+
+
+# ---- fresh numbers (fresh.py): params drawn afresh for the mock interview, the answer computed ----
+
+
+def _gamma_params(rng):
+    return {"n": int(rng.integers(11, 400))}
+
+
+def gamma_reference(p):
+    """The size of TPE's good group, computed by the library's rule (searchers/tpe.py)."""
+    return default_gamma(p["n"])
+
+
+GENERATORS = {
+    "q06.gamma_57": generator(_gamma_params, gamma_reference),
 }

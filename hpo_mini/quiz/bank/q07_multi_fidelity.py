@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 
 from ..checks import call_text, compare_with_reference, same, show
+from ..fresh import generator
 
 
 # ---- references for the code exercises ---------------------------------------------------------
@@ -172,4 +173,25 @@ CHECKS = {
     "q07.code_sh_schedule": _list_checker("sh_schedule", sh_schedule_reference, _SH_CASES, _as_rungs),
     "q07.code_hyperband": _list_checker("hyperband_brackets", hyperband_brackets_reference, _HB_CASES, _as_brackets),
     "q07.code_asha": compare_with_reference("asha_promotable", asha_promotable_reference, _ASHA_CASES, postprocess=_as_list),
+}
+
+
+# ---- fresh numbers (fresh.py): params drawn afresh for the mock interview, the answer computed ----
+
+
+def _sh_survivors_params(rng):
+    eta, rung = int(rng.choice([2, 3, 4])), int(rng.integers(1, 4))
+    return {"n": int(rng.integers(eta**rung, 101)), "eta": eta, "budget": eta**rung}
+
+
+def sh_survivors_reference(p):
+    """Walk the rungs: keep floor(n / eta) and multiply the budget by eta until it reaches `budget`."""
+    n, budget = p["n"], 1
+    while budget < p["budget"]:
+        n, budget = n // p["eta"], budget * p["eta"]
+    return n
+
+
+GENERATORS = {
+    "q07.sh_survivors": generator(_sh_survivors_params, sh_survivors_reference),
 }

@@ -26,6 +26,7 @@ import numpy as np
 from ..checks import same, show, unchanged
 from ..stat_checks import ALPHA, binomial_pvalue, is_index
 from .q08_mutation import mutate_checker
+from ..fresh import generator
 
 
 # ---- tournament selection ------------------------------------------------------------------------
@@ -269,4 +270,21 @@ CHECKS = {
     "q08.code_tournament_select": _tournament_checker,
     "q08.code_pbt_exploit_explore": _pbt_checker,
     "q08.code_mutate": mutate_checker,
+}
+
+
+# ---- fresh numbers (fresh.py): params drawn afresh for the mock interview, the answer computed ----
+
+
+def _tournament_best_params(rng):
+    return {"k": int(rng.integers(2, 6)), "N": int(rng.integers(5, 31))}
+
+
+def tournament_best_reference(p):
+    """P(the best of N wins a k-tournament drawn with replacement) = 1 - (1 - 1/N)^k."""
+    return 1.0 - (1.0 - 1.0 / p["N"]) ** p["k"]
+
+
+GENERATORS = {
+    "q08.tournament_best": generator(_tournament_best_params, tournament_best_reference),
 }

@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from ..checks import call_text, compare_with_reference, same, show
+from ..fresh import generator
 
 
 # ---- references for the code exercises ---------------------------------------------------------
@@ -178,4 +179,22 @@ CHECKS = {
         ],
     ),
     "q09.code_suggest_lr": _suggest_lr_checker,
+}
+
+
+# ---- fresh numbers (fresh.py): params drawn afresh for the mock interview, the answer computed ----
+
+
+def _linear_scaling_params(rng):
+    b0 = int(rng.choice([128, 256, 512]))
+    return {"lr": float(rng.choice([0.05, 0.1, 0.2, 0.4])), "b0": b0, "b1": b0 * int(rng.choice([2, 4, 8, 16, 32]))}
+
+
+def linear_scaling_reference(p):
+    """The linear scaling rule of Goyal et al. (2017): lr grows with the batch, lr * b1 / b0."""
+    return p["lr"] * p["b1"] / p["b0"]
+
+
+GENERATORS = {
+    "q09.linear_scaling": generator(_linear_scaling_params, linear_scaling_reference),
 }

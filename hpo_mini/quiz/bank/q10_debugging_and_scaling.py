@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from ..checks import compare_with_reference
+from ..fresh import generator
 
 
 # ---- references for the code exercises ---------------------------------------------------------
@@ -146,4 +147,22 @@ CHECKS = {
     "q10.code_accumulate": compare_with_reference("accumulate", accumulate_reference, _accumulate_cases()),
     "q10.code_trust_ratio": compare_with_reference("trust_ratio", trust_ratio_reference, _trust_cases()),
     "q10.code_mup_lr": compare_with_reference("mup_lr", mup_lr_reference, _mup_cases()),
+}
+
+
+# ---- fresh numbers (fresh.py): params drawn afresh for the mock interview, the answer computed ----
+
+
+def _effective_batch_params(rng):
+    return {"workers": int(rng.choice([2, 4, 8, 16])), "micro": int(rng.choice([8, 16, 32, 64])),
+            "accum": int(rng.choice([2, 4, 8]))}
+
+
+def effective_batch_reference(p):
+    """Examples per synchronized update: micro-batch x accumulation steps x workers."""
+    return p["micro"] * p["accum"] * p["workers"]
+
+
+GENERATORS = {
+    "q10.effective_batch": generator(_effective_batch_params, effective_batch_reference),
 }

@@ -18,6 +18,7 @@ import numpy as np
 
 from ...evaluation.pareto import hypervolume_2d, pareto_front
 from ..checks import compare_with_reference
+from ..fresh import generator
 
 
 # ---- references for the code exercises ---------------------------------------------------------
@@ -113,4 +114,25 @@ CHECKS = {
         "non_dominated", non_dominated_reference, [{"points": p} for p in _point_sets()]
     ),
     "q13.code_hypervolume": compare_with_reference("hypervolume_2d", hypervolume_reference, _hypervolume_cases()),
+}
+
+
+# ---- fresh numbers (fresh.py): params drawn afresh for the mock interview, the answer computed ----
+
+
+def budget_trials_reference(p):
+    """Full-length runs the GPU-hours hold, minus the top-k x seeds re-runs planned first."""
+    return p["gpus"] * p["hours"] // p["run_hours"] - p["top"] * p["seeds"]
+
+
+def _budget_trials_params(rng):
+    while True:
+        p = {"gpus": int(rng.choice([2, 4, 8])), "hours": int(rng.choice([24, 48, 72])),
+             "run_hours": int(rng.choice([2, 3, 4])), "top": int(rng.choice([2, 3, 5])), "seeds": int(rng.choice([3, 5]))}
+        if budget_trials_reference(p) >= 10:
+            return p
+
+
+GENERATORS = {
+    "q13.budget_trials": generator(_budget_trials_params, budget_trials_reference),
 }

@@ -1,0 +1,36 @@
+"""IPython startup file for the site build's kernels (tools/execute.py copies it into their profile).
+
+A matplotlib figure shown inline gets alt text in its output's metadata: {"alt": "Figure: <title>"},
+from the figure's suptitle, else its axes' titles, else its axes' labels. IPython's PNG formatter
+accepts a (data, metadata) pair from the function registered for Figure; this wraps that function
+(IPython.core.pylabtools.print_figure, which the inline backend registers when pyplot is first used).
+Only the site build loads this file: the lessons and the library do not change.
+"""
+import IPython.core.pylabtools as _pylabtools
+
+_print_figure = _pylabtools.print_figure
+
+
+def _alt_text(fig) -> str:
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        return "Figure: " + suptitle.get_text().strip()
+    titles, labels = [], []
+    for ax in fig.get_axes():
+        title = " ".join(t for t in (ax.get_title("left"), ax.get_title(), ax.get_title("right")) if t.strip())
+        if title:
+            titles.append(title)
+        elif ax.get_xlabel() or ax.get_ylabel():
+            labels.append(f"{ax.get_ylabel() or 'value'} against {ax.get_xlabel() or 'index'}")
+    parts = titles or labels
+    return "Figure: " + "; ".join(parts) if parts else "Figure (untitled)"
+
+
+def _print_figure_with_alt(fig, *args, **kwargs):
+    data = _print_figure(fig, *args, **kwargs)
+    if data is None or kwargs.get("fmt", "png") != "png":
+        return data
+    return data, {"alt": " ".join(_alt_text(fig).split())}
+
+
+_pylabtools.print_figure = _print_figure_with_alt
