@@ -55,7 +55,7 @@ EXPLORERS = [
     ("gp", "04_gaussian_processes", "from hpo_mini.viz.gp import gp_explorer",
      'gp_explorer(n_train=6, kernel="matern52", lengthscale="auto", n_samples=3, seed=0)'),
     ("acquisition", "05_bayesian_optimization", "from hpo_mini.viz.bo import acquisition_explorer",
-     'acquisition_explorer(step=0, acquisition="ei", xi=0.01, seed=1)'),
+     'acquisition_explorer(step=0, acquisition="ei", xi=0.0, seed=1)'),
     ("tpe", "06_tpe", "from hpo_mini.viz.tpe import tpe_explorer", "tpe_explorer(n_obs=20, gamma=0.25, seed=3)"),
     ("sh_curves", "07_multi_fidelity", "from hpo_mini.viz.multi_fidelity import sh_curves_explorer",
      "sh_curves_explorer(seed=0, eta=3, min_budget=1)"),
@@ -73,6 +73,7 @@ EXPLORERS = [
      "from hpo_mini.viz.debugging import clipping_explorer\n"
      "first = 0  # the lesson's first seed that diverges at lr 0.3 (10 training runs to find): where the seed starts",
      "clipping_explorer(lr=0.3, clip_norm=1.0, seed=first)"),
+    ("cmaes", "12_beyond_one_study", "from hpo_mini.viz.beyond_one_study import cmaes_explorer", "cmaes_explorer(seed=0)"),
 ]
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..tasks.training import TrainResult, steps_per_epoch, train
-from .explorer import Explorer
+from .explorer import Explorer, empty_axes
 
 __all__ = ["plot_panels", "clipping_runs", "clipping_summary", "plot_clipping", "ClippingExplorer",
            "clipping_explorer", "plot_lr_by_width", "plot_critical_batch"]
@@ -79,13 +79,17 @@ def clipping_summary(runs) -> str:
     return "\n".join(lines)
 
 
-def plot_clipping(runs, title=None) -> Figure:
+def plot_clipping(runs, title=None, fig=None) -> Figure:
     """Runs {label: TrainResult}: the minibatch loss per step (log), the gradient's global norm per step (log)
-    with each run's clipping threshold, and the validation accuracy per epoch. A diverged run ends in an x."""
+    with each run's clipping threshold, and the validation accuracy per epoch. A diverged run ends in an x.
+    fig: a figure this function drew before, to draw on again (`empty_axes`); default a new one."""
     if not runs:
         raise ValueError("runs is empty; pass {label: TrainResult}")
-    fig = Figure(figsize=(11, 3.4), layout="constrained")
-    ax_loss, ax_norm, ax_acc = fig.subplots(1, 3)
+    if fig is None:
+        fig = Figure(figsize=(11, 3.4), layout="constrained")
+        ax_loss, ax_norm, ax_acc = fig.subplots(1, 3)
+    else:
+        ax_loss, ax_norm, ax_acc = empty_axes(fig)
     for (label, run), color in zip(runs.items(), _COLORS * 4):
         if not isinstance(run, TrainResult):
             raise TypeError(f"runs[{label!r}] must be a TrainResult, but got {type(run).__name__}")
@@ -140,8 +144,13 @@ class ClippingExplorer(Explorer):
         lr, clip, seed = key
         return clipping_runs(lr, clip, seed, self.epochs, train_one=self._train)
 
-    def draw(self, data):
-        return plot_clipping(data, title=f"SGD with momentum 0.9 at lr {self.lr.value:g}, seed {self.seed.value}")
+    def draw(self, data, fig=None):
+        return plot_clipping(data, title=f"SGD with momentum 0.9 at lr {self.lr.value:g}, seed {self.seed.value}",
+                             fig=fig)
+
+    def update_frame(self, figure, data):
+        self.draw(data, fig=figure)  # the same three axes, drawn on again
+        return True
 
     def caption(self, data):
         return clipping_summary(data)

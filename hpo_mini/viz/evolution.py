@@ -23,7 +23,7 @@ from ..runner import optimize
 from ..searchers.genetic import GeneticAlgorithm
 from ..tasks.noisy_quadratic import noisy_quadratic
 from ..tasks.test_functions import branin
-from .explorer import Explorer
+from .explorer import Explorer, empty_axes
 
 __all__ = ["ga_run_data", "diversity", "plot_generation", "generation_frame", "draw_generation", "GenerationExplorer",
            "generation_explorer",
@@ -110,11 +110,43 @@ def generation_frame(run: dict) -> Figure:
     twin.plot(x, run["diversity"], ":", color="tab:red", label="diversity")
     twin.set_ylabel("diversity (mean distance to centroid)", color="tab:red")
     twin.set_ylim(0, max(0.5, 1.1 * run["diversity"].max()))
-    s = run["settings"]
-    fig.suptitle(f"GA on a 2-D slice: population {s['population']}, mutation rate {s['mutation_rate']}, "
-                 f"elitism {s['elitism']}, tournament {s['tournament_size']}, seed {s['seed']}", fontsize=10)
+    fig.suptitle(_ga_title(run), fontsize=10)
     fig.subplots_adjust(left=0.06, right=0.93, bottom=0.12, top=0.86, wspace=0.38)  # tight_layout: 10x slower
+    fig.ga_background = background  # what update_generation_frame checks before reusing the contours
     return fig
+
+
+def _ga_title(run) -> str:
+    s = run["settings"]
+    return (f"GA on a 2-D slice: population {s['population']}, mutation rate {s['mutation_rate']}, "
+            f"elitism {s['elitism']}, tournament {s['tournament_size']}, seed {s['seed']}")
+
+
+def update_generation_frame(fig, run: dict) -> bool:
+    """Make a `generation_frame` figure (its moving part removed) show another run of the same objective
+    and slice: the progress lines, the diversity axis, the colour bar's rank range and the title, set in
+    place; the contours are kept. False, changing nothing, if the figure's slice or objective differ."""
+    ax, ax2, cax, twin = fig.axes
+    i, j = run["dims"]
+    if (getattr(fig, "ga_background", None) is None or not np.array_equal(fig.ga_background, run["background"])
+            or ax.get_xlabel() != f"{run['names'][i]} (unit scale)" or ax.get_ylabel() != f"{run['names'][j]} (unit scale)"
+            or len(ax2.lines) != 2 or len(twin.lines) != 1 or getattr(cax, "_colorbar", None) is None):
+        return False
+    x = np.arange(len(run["generations"]))
+    shift = 0.0 if run["minimum"] is None else run["minimum"]
+    ax2.lines[0].set_data(x, np.maximum(run["best"] - shift, 1e-6))
+    ax2.lines[1].set_data(x, np.maximum(run["median"] - shift, 1e-6))
+    ax2.relim()
+    ax2.autoscale_view()
+    twin.lines[0].set_data(x, run["diversity"])
+    twin.set_ylim(0, max(0.5, 1.1 * run["diversity"].max()))
+    colorbar = cax._colorbar
+    n_ranks = len(run["generations"][0]["losses"])
+    if colorbar.mappable.norm.vmax != n_ranks - 1:
+        colorbar.mappable.set_norm(Normalize(0, n_ranks - 1))
+        colorbar.update_normal(colorbar.mappable)
+    fig.suptitle(_ga_title(run), fontsize=10)
+    return True
 
 
 def draw_generation(fig, run: dict, g: int) -> list:
@@ -218,6 +250,9 @@ class GenerationExplorer(Explorer):
     def draw_moving(self, figure, data):
         return draw_generation(figure, data, self.generation.value)
 
+    def update_frame(self, figure, data):
+        return update_generation_frame(figure, data)
+
 
 def generation_explorer(objective=None, generation=0, population=10, mutation_rate=0.5, mutation_scale=0.1,
                         elitism=1, tournament_size=3, seed=0, n_generations=15) -> GenerationExplorer:
@@ -237,17 +272,21 @@ def pbt_data(task=None, population=10, ready_every=25, n_steps=None, explore="pe
             "fixed": PBT(task.space, exploit="none", **kwargs).run(task, n_steps), "task": task}
 
 
-def plot_pbt(result, name=None, fixed=None) -> Figure:
+def plot_pbt(result, name=None, fixed=None, fig=None) -> Figure:
     """Left: each member's hyperparameter `name` (default: the first) per round, thin; the winner's
     lineage (the schedule PBT found) thick. Right: each member's loss, the lineage thick, and the best
-    member of `fixed` (a no-exploit PBTResult: fixed hyperparameters, same compute) dashed."""
+    member of `fixed` (a no-exploit PBTResult: fixed hyperparameters, same compute) dashed.
+    fig: a figure this function drew before for the same space, to draw on again (`empty_axes`)."""
     name = result.space.names[0] if name is None else name
     steps = result.steps
     n_rounds, P = result.losses.shape
     values = np.array([[result.configs[r][m][name] for m in range(P)] for r in range(n_rounds)], dtype=float)
     path = result.lineage()
-    fig = Figure(figsize=(10.5, 4.2))
-    ax, ax2 = fig.subplots(1, 2)
+    if fig is None:
+        fig = Figure(figsize=(10.5, 4.2))
+        ax, ax2 = fig.subplots(1, 2)
+    else:
+        ax, ax2 = empty_axes(fig)
     starts = np.concatenate([[0], steps[:-1]])
     for m in range(P):
         ax.step(starts, values[:, m], where="post", color="0.6", lw=0.8, alpha=0.8)
@@ -300,6 +339,10 @@ class PBTExplorer(Explorer):
 
     def draw(self, data):
         return plot_pbt(data["pbt"], fixed=data["fixed"])
+
+    def update_frame(self, figure, data):
+        plot_pbt(data["pbt"], fixed=data["fixed"], fig=figure)  # the same two axes, drawn on again
+        return True
 
 
 def pbt_explorer(task=None, population=10, ready_every=25, explore="perturb", seed=0) -> PBTExplorer:

@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 from ..searchers.hyperband import bracket_cost, hyperband_brackets
 from ..searchers.successive_halving import sh_rungs
 from ..tasks.learning_curves import synthetic_curves
-from .explorer import Explorer
+from .explorer import Explorer, empty_axes
 
 __all__ = [
     "bracket_rows",
@@ -63,12 +63,16 @@ def format_brackets(min_budget, max_budget, eta) -> str:
     return "\n".join(lines)
 
 
-def plot_brackets(min_budget, max_budget, eta) -> Figure:
+def plot_brackets(min_budget, max_budget, eta, fig=None) -> Figure:
     """Left: configurations surviving each rung (one line per bracket, budget on a log axis).
-    Right: the total budget each bracket spends, without and with checkpoints."""
+    Right: the total budget each bracket spends, without and with checkpoints. fig: a figure this
+    function drew before, to draw on again (`empty_axes`); default a new one."""
     rows = bracket_rows(min_budget, max_budget, eta)
-    fig = Figure(figsize=(9.5, 3.6), layout="constrained")
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    if fig is None:
+        fig = Figure(figsize=(9.5, 3.6), layout="constrained")
+        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    else:
+        left, right = empty_axes(fig)
     colors = [f"C{j % 10}" for j in range(len(rows))]
     for row, color in zip(rows, colors):
         n, r = zip(*row["rungs"])
@@ -112,6 +116,10 @@ class BracketPlanner(Explorer):
 
     def draw(self, data):
         return plot_brackets(*self.key())
+
+    def update_frame(self, figure, data):
+        plot_brackets(*self.key(), fig=figure)  # the same two axes, drawn on again
+        return True
 
     def caption(self, data):
         return format_brackets(*self.key())

@@ -238,6 +238,7 @@ class CoverageExplorer(Explorer):
         self.d = widgets.IntSlider(value=d, min=2, max=6, description="dimension d", style=style)
         self.seed = widgets.IntSlider(value=seed, min=0, max=20, description="seed", style=style)
         self.highlight = highlight
+        self._frame_layouts = {}  # methods -> axes positions solved for the longest titles
         controls = (self.method, self.n, self.d, self.seed)
         self._setup([widgets.HBox([self.method]), widgets.HBox(controls[1:])], controls)
 
@@ -256,7 +257,25 @@ class CoverageExplorer(Explorer):
         return key[0]  # the method: one column, or four; n, d and seed only move the points
 
     def draw_frame(self, data):
-        return coverage_frame(list(data), important=0, highlight=self.highlight)
+        """coverage_frame, laid out once per set of methods for the longest titles the n slider can give
+        (every count at n.max), so a title that grows with n never makes the layout be solved again."""
+        figure = coverage_frame(list(data), important=0, highlight=self.highlight)
+        methods = tuple(data)
+        if methods not in self._frame_layouts:
+            line = np.linspace(0, 1, self.n.max)  # n.max distinct points, distinct along x0: the longest counts
+            artists = draw_coverage_points(figure, {m: np.column_stack([line, line]) for m in methods}, important=0)
+            for artist in artists:
+                if not hasattr(artist, "set_text"):
+                    artist.remove()  # the points; the titles stay for the layout
+            figure.set_dpi(self.dpi)
+            figure.get_layout_engine().execute(figure)
+            self._frame_layouts[methods] = [ax.get_position() for ax in figure.axes]
+            for ax in figure.axes:
+                ax.set_title("")
+        figure.set_layout_engine("none")
+        for ax, box in zip(figure.axes, self._frame_layouts[methods]):
+            ax.set_position(box)
+        return figure
 
     def draw_moving(self, figure, data):
         return draw_coverage_points(figure, data, important=0)

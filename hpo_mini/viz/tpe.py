@@ -23,7 +23,7 @@ from ..searchers.tpe import TPE, default_gamma, split_observations
 from ..space import Categorical, Int
 from ..study import Trial
 from ..tasks.test_functions import forrester
-from .explorer import Explorer
+from .explorer import Explorer, empty_axes
 
 __all__ = ["HISTORIES", "tpe_data", "plot_tpe", "plot_parzen", "TPEExplorer", "tpe_explorer"]
 
@@ -108,15 +108,19 @@ def tpe_data(objective_1d=None, n_obs=20, gamma=0.25, seed=0, history="random", 
             "name": getattr(objective_1d, "name", "objective")}
 
 
-def plot_tpe(data: dict) -> Figure:
+def plot_tpe(data: dict, fig=None) -> Figure:
     """Three panels from a `tpe_data` dict, on the unit x axis.
 
     Top: the objective, the observations coloured good / bad, the threshold y*. Middle: the Parzen
     estimators l(x) (good) and g(x) (bad). Bottom: log l(x)/g(x), the candidates drawn from l at their
     ratio, the best one (the next trial, a star and a line through all panels) and the argmax on the grid.
+    fig: a figure this function drew before, to draw on again (`empty_axes`); default a new one.
     """
-    fig = Figure(figsize=(7.5, 6.6), layout="constrained")
-    top, middle, bottom = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2, 2]})
+    if fig is None:
+        fig = Figure(figsize=(7.5, 6.6), layout="constrained")
+        top, middle, bottom = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2, 2]})
+    else:
+        top, middle, bottom = empty_axes(fig)
     grid, x, y = data["grid"], data["x_obs"], data["y_obs"]
     good, bad = data["good"], data["bad"]
     gamma = "default" if data["gamma"] == "default" else f"{data['gamma']:g}"
@@ -203,6 +207,10 @@ class TPEExplorer(Explorer):
 
     def draw(self, data):
         return plot_tpe(data)
+
+    def update_frame(self, figure, data):
+        plot_tpe(data, fig=figure)  # the same three axes, drawn on again
+        return True
 
 
 def tpe_explorer(objective_1d=None, n_obs=20, gamma=0.25, seed=0, history="random", prior_weight=1.0) -> TPEExplorer:

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from ..space import config_key
 from ..tasks.schedules import RangeTest, smooth_losses, suggest_lr
 from ..tasks.training import TrainResult, range_test, steps_per_epoch, train
-from .explorer import Explorer
+from .explorer import Explorer, empty_axes
 
 __all__ = [
     "plot_schedules",
@@ -63,14 +63,18 @@ def plot_schedules(curves: dict, steps_per_epoch: int | None = None, log=False, 
     return fig
 
 
-def plot_runs(runs: dict, beta: float = 0.9, title: str | None = None) -> Figure:
+def plot_runs(runs: dict, beta: float = 0.9, title: str | None = None, fig=None) -> Figure:
     """Training runs {label: TrainResult} side by side: the learning rate per step, the training loss
     per step (raw, faint, and smoothed by `smooth_losses(beta)`; log scale), the validation accuracy per
-    epoch. A diverged run ends with an x where it blew up."""
+    epoch. A diverged run ends with an x where it blew up. fig: a figure this function drew before, to
+    draw on again (`empty_axes`); default a new one."""
     if not runs:
         raise ValueError("runs is empty; pass {label: TrainResult}")
-    fig = Figure(figsize=(11, 3.4), layout="constrained")
-    ax_lr, ax_loss, ax_acc = fig.subplots(1, 3)
+    if fig is None:
+        fig = Figure(figsize=(11, 3.4), layout="constrained")
+        ax_lr, ax_loss, ax_acc = fig.subplots(1, 3)
+    else:
+        ax_lr, ax_loss, ax_acc = empty_axes(fig)
     low, high = np.inf, 0.0  # the loss panel's range: the smoothed curves, not single lucky minibatches
     for (label, run), color in zip(runs.items(), _COLORS * 4):
         if not isinstance(run, TrainResult):
@@ -232,6 +236,10 @@ class ScheduleExplorer(Explorer):
 
     def draw(self, data):
         return plot_runs(data, title=_runs_title(data))
+
+    def update_frame(self, figure, data):
+        plot_runs(data, title=_runs_title(data), fig=figure)  # the same three axes, drawn on again
+        return True
 
 
 def schedule_explorer(schedule="cosine", lr=0.1, epochs=10, batch_size=32, seed=0, **knobs) -> ScheduleExplorer:

@@ -22,7 +22,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ..evaluation.validation import OptimismCurve, expected_max_normal, validation_overfitting
+from ..evaluation.validation import OptimismCurve, expected_max_normal
 from .explorer import Explorer
 
 __all__ = [
@@ -34,9 +34,11 @@ __all__ = [
     "plot_optimism",
     "optimism_frame",
     "mark_optimism",
+    "update_optimism_frame",
     "OPTIMISM_N_GRID",
     "validation_noise",
     "optimism_data",
+    "nested_validation_overfitting",
     "optimism_figure",
     "optimism_summary",
     "OptimismExplorer",
@@ -189,6 +191,31 @@ def optimism_frame(curve: OptimismCurve, noise: float | None = None, title: str 
     return fig
 
 
+def update_optimism_frame(fig, curve: OptimismCurve, noise: float | None = None, title: str | None = None) -> bool:
+    """Make an `optimism_frame` figure (with the same n_configs and threshold, mark and legend removed)
+    show `curve` instead: the same artists with new data, limits and title, as optimism_frame(curve, noise,
+    title) would draw them. False, changing nothing, if the figure is not such a frame."""
+    left, right = fig.axes[:2]
+    n = np.asarray(curve.n_configs)
+    n_lines = 4 if noise is not None else 3
+    if (len(left.lines) != n_lines or len(right.lines) != 1 or len(left.collections) != 1
+            or not np.array_equal(left.lines[0].get_xdata(), n)
+            or left.lines[-1].get_ydata()[0] != 100 * curve.gap_threshold):
+        return False
+    lo, hi = curve.optimism - 2 * curve.optimism_se, curve.optimism + 2 * curve.optimism_se
+    left.collections[0].remove()
+    left.fill_between(n, 100 * lo, 100 * hi, color="tab:red", alpha=0.2, lw=0)  # drawn below the lines (zorder)
+    left.lines[0].set_ydata(100 * curve.optimism)
+    left.lines[1].set_ydata(100 * curve.regret)
+    if noise is not None:
+        left.lines[2].set_ydata(100 * np.asarray([noise * _expected_max_normal(int(k)) for k in n]))
+    right.lines[0].set_ydata(curve.p_gap_over)
+    left.set_title(title or "best of n on a noisy validation set")
+    left.relim()
+    left.autoscale_view()
+    return True
+
+
 def mark_optimism(fig, highlight: int | None) -> list:
     """The line marking n = highlight on both panels of a `plot_optimism` figure (none for None), and the
     legend, placed after it so that it avoids the line. Returns the artists drawn."""
@@ -213,12 +240,44 @@ def validation_noise(n_val: int, accuracy: float = OPTIMISM_TRUE_MEAN) -> float:
 
 
 def optimism_data(n_trials: int = 100, n_val: int = 1000, true_spread: float = 0.01, seed: int = 0) -> OptimismCurve:
-    """`validation_overfitting` on OPTIMISM_N_GRID up to max(1000, n_trials), with n_trials included."""
+    """The simulation of `validation_overfitting` on OPTIMISM_N_GRID up to max(1000, n_trials), with n_trials
+    included, drawn as nested searches (`nested_validation_overfitting`): half the binomial draws."""
     if int(n_trials) != n_trials or n_trials < 1:
         raise ValueError(f"n_trials must be a positive integer, but got {n_trials!r}")
     grid = sorted(set(OPTIMISM_N_GRID) | {int(n_trials)})
-    return validation_overfitting(grid, n_val=int(n_val), true_mean=OPTIMISM_TRUE_MEAN, true_spread=true_spread,
-                                  n_repeats=OPTIMISM_REPEATS, seed=seed)
+    return nested_validation_overfitting(grid, n_val=int(n_val), true_mean=OPTIMISM_TRUE_MEAN,
+                                         true_spread=true_spread, n_repeats=OPTIMISM_REPEATS, seed=seed)
+
+
+def nested_validation_overfitting(n_configs, *, n_val=1000, true_mean=0.80, true_spread=0.01, n_repeats=1000,
+                                  gap_threshold=0.02, seed=0) -> OptimismCurve:
+    """`validation_overfitting`'s experiment with the searches of each repeat nested: the best of n is taken
+    among the first n of max(n_configs) configurations, not among n new ones.
+
+    Each point of the curve is the same estimator as in `validation_overfitting` (n_repeats independent
+    searches of n configurations with p_i ~ N(true_mean, true_spread^2) clipped to [0, 1] and validation
+    accuracy Binomial(n_val, p_i) / n_val), with the same Monte Carlo standard error, optimism_se =
+    sd(gap) / sqrt(n_repeats) (about 3% of the optimism for n_repeats = 1000); only the points of one curve
+    share their draws ("common random numbers"), so the curve is smoother than with independent draws.
+    It draws n_repeats * max(n_configs) binomials instead of n_repeats * sum(n_configs): 1.0 million instead
+    of 2.2 million on OPTIMISM_N_GRID, which keeps the explorer's sliders under 0.2 s. Tested against
+    `validation_overfitting` (within 4 combined standard errors) and, for identical configurations, against
+    the order-statistic reference sigma_val * E[max of n N(0, 1)] (`expected_max_normal`).
+    """
+    n_configs = np.atleast_1d(np.asarray(n_configs, dtype=int))
+    if n_configs.min() < 1:
+        raise ValueError(f"n_configs must be >= 1, got {n_configs.tolist()}")
+    rng = np.random.default_rng(seed)
+    true = np.clip(rng.normal(true_mean, true_spread, size=(n_repeats, int(n_configs.max()))), 0.0, 1.0)
+    val = rng.binomial(n_val, true) / n_val
+    pick, rows = np.arange(n_repeats), []
+    for n in n_configs:
+        chosen = np.argmax(val[:, :n], axis=1)
+        gap = val[pick, chosen] - true[pick, chosen]
+        regret = true[:, :n].max(axis=1) - true[pick, chosen]
+        rows.append((gap.mean(), gap.std(ddof=1) / np.sqrt(n_repeats), regret.mean(), (gap > gap_threshold).mean()))
+    optimism, se, regret, p_gap = (np.array(col) for col in zip(*rows))
+    return OptimismCurve(n_configs, optimism, se, regret, p_gap, gap_threshold)
 
 
 def optimism_summary(curve: OptimismCurve, n_trials: int, n_val: int) -> str:
@@ -239,8 +298,11 @@ def optimism_figure(n_trials: int = 100, n_val: int = 1000, true_spread: float =
 
 def _frame(curve, n_val, true_spread) -> Figure:
     """optimism_frame with the explorer's noise reference and title."""
-    return optimism_frame(curve, noise=validation_noise(n_val),
-                          title=f"n_val = {n_val}, true spread = {100 * true_spread:g}%")
+    return optimism_frame(curve, noise=validation_noise(n_val), title=_optimism_title({"n_val": n_val, "true_spread": true_spread}))
+
+
+def _optimism_title(data) -> str:
+    return f"n_val = {data['n_val']}, true spread = {100 * data['true_spread']:g}%"
 
 
 class OptimismExplorer(Explorer):
@@ -286,6 +348,9 @@ class OptimismExplorer(Explorer):
 
     def draw_moving(self, figure, data):
         return mark_optimism(figure, data["n_trials"])
+
+    def update_frame(self, figure, data):
+        return update_optimism_frame(figure, data["curve"], validation_noise(data["n_val"]), _optimism_title(data))
 
     def caption(self, data):
         return data["summary"]

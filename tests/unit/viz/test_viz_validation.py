@@ -2,12 +2,14 @@
 optimism explorer redrawing when a control moves."""
 
 import html
+import io
 import warnings
 
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.image import imread
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, TimeSeriesSplit
 
 from hpo_mini.evaluation.validation import expected_max_normal
@@ -203,3 +205,56 @@ def test_explorer_more_trials_means_more_optimism():
     explorer.n_trials.value = 1000
     last = float(explorer.summary.split("expected optimism ")[1].split(" ")[0])
     assert first < 0.5 < 3.0 < last
+
+
+# ---- nested searches and in-place updates (issue 22) --------------------------------------------
+
+def test_nested_searches_estimate_what_independent_searches_estimate():
+    from hpo_mini.evaluation.validation import validation_overfitting
+    from hpo_mini.viz.validation import nested_validation_overfitting
+    grid = [1, 10, 100, 1000]
+    for n_val, spread in ((100, 0.01), (2000, 0.03)):
+        nested = nested_validation_overfitting(grid, n_val=n_val, true_spread=spread, n_repeats=1000, seed=1)
+        independent = validation_overfitting(grid, n_val=n_val, true_spread=spread, n_repeats=1000, seed=2)
+        se = np.hypot(nested.optimism_se, independent.optimism_se)
+        assert np.all(np.abs(nested.optimism - independent.optimism) < 4 * se)
+        assert np.all(np.abs(nested.p_gap_over - independent.p_gap_over) < 0.06)
+        # the regret of choosing the best of n: same order of magnitude, zero for n = 1
+        assert nested.regret[0] == 0 and np.allclose(nested.regret[1:], independent.regret[1:], rtol=0.25, atol=1e-3)
+
+
+def test_nested_searches_with_identical_configs_sit_on_the_order_statistic_reference():
+    from hpo_mini.viz.validation import nested_validation_overfitting
+    grid = [2, 5, 20, 100, 1000]
+    curve = nested_validation_overfitting(grid, n_val=2000, true_spread=0.0, n_repeats=1000, seed=0)
+    reference = np.array([validation_noise(2000) * expected_max_normal(n) for n in grid])
+    # within 4 standard errors, plus the binomial's lattice (1 / n_val) and skew
+    assert np.all(np.abs(curve.optimism - reference) < 4 * curve.optimism_se + 1 / 2000)
+    with pytest.raises(ValueError, match="n_configs must be >= 1"):
+        nested_validation_overfitting([0, 3])
+
+
+def test_a_new_validation_size_updates_the_frame_in_place_as_a_new_frame_would_draw_it():
+    from hpo_mini.viz.validation import _frame
+    explorer = optimism_explorer(n_trials=100, n_val=1000, true_spread=0.01)
+    in_place = []
+    for n_val, spread in ((50, 0.01), (10000, 0.05), (200, 0.0), (100, 0.02), (5000, 0.01)):
+        previous = explorer.figure
+        explorer.n_val.value, explorer.true_spread.value = n_val, spread
+        figure = explorer.figure
+        in_place.append(figure is previous)  # the same artists, new data (a new figure if a label grew)
+        fresh = _frame(explorer.curve, n_val, spread)
+        for shown, new in zip(figure.axes, fresh.axes):
+            assert shown.get_title() == new.get_title()
+            np.testing.assert_allclose(shown.get_ylim(), new.get_ylim())
+            np.testing.assert_allclose(shown.get_xlim(), new.get_xlim())
+            for a, b in zip(shown.get_lines(), new.get_lines()):  # the mark comes after the frame's lines
+                np.testing.assert_allclose(a.get_xydata(), b.get_xydata())
+            for a, b in zip(shown.collections, new.collections):
+                np.testing.assert_allclose(a.get_paths()[0].vertices, b.get_paths()[0].vertices)
+        shown = imread(io.BytesIO(explorer.png))
+        figure.canvas.draw()  # the picture shown is the updated figure, drawn whole
+        full = np.asarray(figure.canvas.buffer_rgba()) / 255.0
+        assert np.mean(np.abs(shown - full).max(axis=2) > 0.02) < 0.002
+    assert sum(in_place) >= 3, in_place
+    np.testing.assert_array_equal(explorer.curve.optimism, optimism_data(100, 5000, 0.01, 0).optimism)

@@ -250,3 +250,157 @@ def test_a_moving_part_drawn_on_the_frame_is_the_picture_a_full_draw_gives(make,
     assert shown.shape == full.shape
     # only where a moving artist crosses a still one of higher zorder (a spine) may a pixel differ
     assert np.mean(np.abs(shown - full).max(axis=2) > 0.02) < 0.002
+
+
+class _SlopeExplorer(Explorer):
+    """A line y = a x drawn whole; update_frame sets its data in place unless `refuse` is set."""
+
+    def __init__(self):
+        self.slope = widgets.SelectionSlider(options=(1, 2, 3, 1000000), value=1)
+        self.refuse, self.updates = False, 0
+        self._setup([self.slope], [self.slope])
+
+    def key(self):
+        return (self.slope.value,)
+
+    def compute(self, key):
+        return key[0]
+
+    def draw(self, data):
+        fig = Figure(figsize=(4, 3), layout="constrained")
+        ax = fig.subplots()
+        ax.plot([0, 1], [0, data])
+        ax.set_title(f"slope {data}")
+        return fig
+
+    def update_frame(self, figure, data):
+        if self.refuse:
+            return False
+        ax = figure.axes[0]
+        ax.lines[0].set_ydata([0, data])
+        ax.set_title(f"slope {data}")
+        ax.relim()
+        ax.autoscale_view()
+        self.updates += 1
+        return True
+
+
+def test_update_frame_changes_the_figure_in_place_and_shows_what_a_new_figure_shows():
+    explorer = _SlopeExplorer()
+    figure = explorer.figure
+    explorer.slope.value = 2
+    assert explorer.figure is figure and explorer.updates == 1 and explorer.n_draws == 2
+    shown = imread(io.BytesIO(explorer.png))
+    fresh = imread(io.BytesIO(figure_png(explorer.draw(2))))
+    assert shown.shape == fresh.shape
+    assert figure.axes[0].get_ylim() == explorer.draw(2).axes[0].get_ylim()
+    assert figure.axes[0].get_title() == "slope 2"
+    explorer.slope.value = 1  # seen before: from the cache, no update
+    assert explorer.updates == 1 and explorer.n_draws == 3
+    explorer.refuse = True  # update_frame cannot: a new figure
+    explorer.slope.value = 3
+    assert explorer.figure is not figure and explorer.figure.axes[0].get_title() == "slope 3"
+
+
+def test_update_frame_gives_way_to_a_new_layout_when_a_tick_label_grows():
+    explorer = _SlopeExplorer()
+    explorer.slope.value = 2
+    figure = explorer.figure
+    explorer.slope.value = 1000000  # tick labels like 1e6 grow: the layout is solved again, on a new figure
+    assert explorer.updates == 2 and explorer.figure is not figure
+    assert explorer.figure.axes[0].get_title() == "slope 1000000"
+
+
+def test_every_explorer_canvas_shares_one_mathtext_parser():
+    from hpo_mini.viz.explorer import _MATHTEXT, _canvas
+    figures = [Figure(figsize=(2, 1)) for _ in range(2)]
+    for fig in figures:
+        fig.subplots().set_xscale("log")
+    canvases = [_canvas(fig) for fig in figures]
+    assert all(c.get_renderer().mathtext_parser is _MATHTEXT for c in canvases)
+    canvases[0].draw()
+    before = type(_MATHTEXT)._parse_cached.cache_info()
+    canvases[1].draw()  # the same 10^k labels: parsed once, for the first figure
+    after = type(_MATHTEXT)._parse_cached.cache_info()
+    assert after.misses == before.misses and after.hits > before.hits
+
+
+# ---- in-place updates of the explorers' figures (issue 22) ------------------------------------------
+
+def _shown_and_fresh(explorer):
+    """(the picture on screen, a new figure of the same data drawn whole at the same axes positions)."""
+    from hpo_mini.viz.explorer import _canvas
+    fresh = explorer.draw(explorer.data)
+    fresh.set_dpi(explorer.dpi)
+    fresh.set_layout_engine("none")
+    for ax, shown in zip(fresh.axes, explorer.figure.axes):
+        ax.set_position(shown.get_position())
+    canvas = _canvas(fresh)
+    canvas.draw()
+    return imread(io.BytesIO(explorer.png)), np.asarray(canvas.buffer_rgba()) / 255.0
+
+
+def _make(name):
+    from hpo_mini.viz.debugging import clipping_explorer
+    from hpo_mini.viz.evolution import pbt_explorer
+    from hpo_mini.viz.multi_fidelity import bracket_planner
+    from hpo_mini.viz.tpe import tpe_explorer
+    from hpo_mini.viz.training import schedule_explorer
+    return {"bracket": lambda: bracket_planner(max_budget=81, eta=3, min_budget=1),
+            "pbt": lambda: pbt_explorer(population=6, ready_every=50, seed=0),
+            "tpe": lambda: tpe_explorer(n_obs=20, gamma=0.25, seed=3),
+            "schedule": lambda: schedule_explorer(schedule="one_cycle", lr=0.3, epochs=3),
+            "clipping": lambda: clipping_explorer(lr=0.3, clip_norm=1.0, seed=0, epochs=2)}[name]()
+
+
+@pytest.mark.parametrize("name, control, values", [
+    ("bracket", "max_budget", (27, 9)),
+    ("pbt", "seed", (1, 2)),
+    ("tpe", "history", ("tpe", "random")),
+    ("tpe", "seed", (5, 6)),
+    ("schedule", "seed", (1, 2)),
+    ("clipping", "seed", (1, 2)),
+])
+def test_an_explorer_drawing_on_its_figure_again_shows_what_a_new_figure_shows(name, control, values):
+    explorer = _make(name)
+    in_place = []
+    for value in values:
+        before = explorer.figure
+        getattr(explorer, control).value = value
+        in_place.append(explorer.figure is before)
+        if in_place[-1]:  # (a new figure, after a text grew, has a new layout: nothing to compare with)
+            shown, fresh = _shown_and_fresh(explorer)
+            assert shown.shape == fresh.shape
+            assert np.mean(np.abs(shown - fresh).max(axis=2) > 0.02) < 0.002
+    assert any(in_place), in_place  # at least one change drew on the same figure
+
+
+def test_a_new_ga_run_updates_the_frame_in_place_as_a_new_frame_would_draw_it():
+    from hpo_mini.viz.evolution import plot_generation
+    explorer = generation_explorer(population=10, n_generations=5, seed=0)
+    explorer.generation.value = 3
+    for control, value in (("seed", 1), ("population", 20), ("population", 4)):
+        before = explorer.figure
+        getattr(explorer, control).value = value
+        assert explorer.figure is before  # the contours kept, the run's lines and colour bar updated
+        fresh = plot_generation(explorer.data, 3)
+        fresh.set_dpi(explorer.dpi)
+        from hpo_mini.viz.explorer import _canvas
+        canvas = _canvas(fresh)
+        canvas.draw()
+        full = np.asarray(canvas.buffer_rgba()) / 255.0
+        shown = imread(io.BytesIO(explorer.png))
+        assert np.mean(np.abs(shown - full).max(axis=2) > 0.02) < 0.002
+        assert explorer.figure.axes[2]._colorbar.mappable.norm.vmax == value - 1 if control == "population" else True
+
+
+def test_the_coverage_frame_is_laid_out_for_the_longest_titles_once():
+    explorer = coverage_explorer(method="all", n=16)
+    frame = explorer.figure
+    for n in (256, 100, 4):  # the longest titles fit from the start: the frame is never drawn again
+        explorer.n.value = n
+        assert explorer.figure is frame
+    title = frame.axes[0].title
+    assert title.get_window_extent().width <= frame.axes[0].get_window_extent().width + 1
+    explorer.method.value = "random"  # a new set of methods: a new frame, laid out once
+    assert explorer.figure is not frame and "random" in explorer.figure.axes[0].get_title()
