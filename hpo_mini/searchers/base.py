@@ -20,7 +20,7 @@ import numpy as np
 from ..space import as_space
 from ..study import Trial, check_direction, is_failure
 
-__all__ = ["Searcher", "UnitCubeSearcher", "SAME_POINT"]
+__all__ = ["Searcher", "UnitCubeSearcher", "GenerationSearcher", "SAME_POINT"]
 
 # Two unit points closer than this in every coordinate are the same configuration (1e-6 of a range is
 # below any difference a hyperparameter can show); integers and choices are snapped, so they match exactly.
@@ -131,3 +131,48 @@ class UnitCubeSearcher(Searcher):
         else:
             self._X.append(x)
             self._y.append(float(value))
+
+
+class GenerationSearcher(Searcher):
+    """A searcher that proposes a whole generation of unit points and learns only once every one of them
+    is told (the GA, CMA-ES). A generation is a barrier: `ask()` returns None while its last trials run.
+
+    A subclass calls `_start_slots(points, losses, n_known)` for each generation (the first n_known slots
+    already have their losses, e.g. a GA's elites) and implements `_generation_done()`, called when the
+    last slot is told. A trial it did not ask (a resumed journal) fills the next open slot, keeping the
+    journal's exact point; failures count as NaN losses.
+    """
+
+    def _start_slots(self, points, losses=None, n_known=0):
+        self._points = points
+        self._losses = np.full(len(points), np.nan) if losses is None else losses
+        self._told = np.arange(len(points)) < n_known
+        self._next_slot = n_known
+        self._slot_of = {}  # trial id -> slot, asked and not told
+
+    def ask(self):
+        if self._next_slot >= len(self._points):
+            return None  # the generation is out: wait for its results (the runner waits)
+        slot = self._next_slot
+        self._next_slot += 1
+        trial = self._new_trial(self.space.from_unit(self._points[slot])[0])
+        self._slot_of[trial.id] = slot
+        return trial
+
+    def tell(self, trial, value):
+        super().tell(trial, value)
+        slot = self._slot_of.pop(trial.id, None)
+        if slot is None:  # a trial we did not ask (a resumed journal): it fills the next open slot
+            if self._next_slot >= len(self._points):
+                return
+            slot = self._next_slot
+            self._next_slot += 1
+            if self.space.from_unit(self._points[slot])[0] != trial.config:  # else keep the exact point
+                self._points[slot] = self.space.to_unit(trial.config)[0]
+        self._losses[slot] = np.nan if is_failure(value) else float(value)
+        self._told[slot] = True
+        if self._told.all():
+            self._generation_done()
+
+    def _generation_done(self):
+        raise NotImplementedError

@@ -44,8 +44,7 @@ from numbers import Real
 import numpy as np
 
 from ..space import check_count
-from ..study import is_failure
-from .base import Searcher
+from .base import GenerationSearcher
 
 __all__ = ["cma_parameters", "expected_norm", "cma_update", "CMAES"]
 
@@ -142,7 +141,7 @@ def _reflect(u):
     return np.where(u > 1.0, 2.0 - u, u)
 
 
-class CMAES(Searcher):
+class CMAES(GenerationSearcher):
     """CMA-ES over the unit cube of the space (see the module docstring for the algorithm and sources).
 
     population: lambda, trials per generation (None: 4 + floor(3 ln n), the tutorial's default).
@@ -187,38 +186,9 @@ class CMAES(Searcher):
         lam, n = self.params_["lambda"], len(self.space)
         _, B, D = _inverse_sqrt(self.C_)
         z = self.trial_rng(self.generation_, stream=STREAM_SAMPLE).standard_normal((lam, n))
-        self._points = self.space.snap(_reflect(self.mean_ + self.sigma_ * (z * D) @ B.T))
-        self._losses = np.full(lam, np.nan)
-        self._told = np.zeros(lam, bool)
-        self._next_slot = 0
-        self._slot_of = {}  # trial id -> slot, asked and not told
+        self._start_slots(self.space.snap(_reflect(self.mean_ + self.sigma_ * (z * D) @ B.T)))
 
-    # -- the protocol ------------------------------------------------------------------------------
-    def ask(self):
-        if self._next_slot >= len(self._points):
-            return None  # the generation is out: wait for its results
-        slot = self._next_slot
-        self._next_slot += 1
-        trial = self._new_trial(self.space.from_unit(self._points[slot])[0])
-        self._slot_of[trial.id] = slot
-        return trial
-
-    def tell(self, trial, value):
-        super().tell(trial, value)
-        slot = self._slot_of.pop(trial.id, None)
-        if slot is None:  # a trial we did not ask (a resumed journal): it fills the next open slot
-            if self._next_slot >= len(self._points):
-                return
-            slot = self._next_slot
-            self._next_slot += 1
-            if self.space.from_unit(self._points[slot])[0] != trial.config:  # else keep the exact point
-                self._points[slot] = self.space.to_unit(trial.config)[0]
-        self._losses[slot] = np.nan if is_failure(value) else float(value)
-        self._told[slot] = True
-        if self._told.all():
-            self._update()
-
-    def _update(self):
+    def _generation_done(self):  # all lambda told: update m, sigma, C (tutorial eqs. 41-47)
         self.generations_.append({"generation": self.generation_, "mean": self.mean_.copy(), "sigma": self.sigma_,
                                   "C": self.C_.copy(), "points": self._points.copy(), "losses": self._losses.copy()})
         losses = np.nan_to_num(self._losses, nan=np.inf)  # failed members rank last

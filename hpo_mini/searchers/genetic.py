@@ -37,8 +37,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from ..space import Categorical, as_space, check_count
-from ..study import is_failure
-from .base import Searcher
+from .base import GenerationSearcher
 
 __all__ = ["tournament_probabilities", "tournament_select", "uniform_crossover", "blend_crossover", "mutate", "GeneticAlgorithm"]
 
@@ -135,7 +134,7 @@ def _categorical_dimensions(space, d):
 
 
 # -- the genetic algorithm --------------------------------------------------------------------------
-class GeneticAlgorithm(Searcher):
+class GeneticAlgorithm(GenerationSearcher):
     """A generational GA over the unit cube of the space (see the module docstring).
 
     population:       P, members per generation (>= 2).
@@ -191,39 +190,12 @@ class GeneticAlgorithm(Searcher):
                 f"seed={self.seed!r})")
 
     def _start_generation(self, points, losses, parents, elite, crossed, mutated, bred, n_known):
-        self._points, self._losses, self._parents = points, losses, parents
+        self._parents = parents
         self._elite, self._crossed, self._mutated, self._bred = elite, crossed, mutated, bred
-        self._told = np.arange(self.population) < n_known  # elites are known already
-        self._next_slot = n_known
-        self._slot_of = {}  # trial id -> slot, for asked trials not yet told
-
-    # -- the protocol ------------------------------------------------------------------------------
-    def ask(self):
-        if self._next_slot >= self.population:
-            return None  # the whole generation is out: wait for its results (the runner waits)
-        slot = self._next_slot
-        self._next_slot += 1
-        trial = self._new_trial(self.space.from_unit(self._points[slot])[0])
-        self._slot_of[trial.id] = slot
-        return trial
-
-    def tell(self, trial, value):
-        super().tell(trial, value)
-        slot = self._slot_of.pop(trial.id, None)
-        if slot is None:  # a trial we did not ask (a resumed journal): it fills the next open slot
-            if self._next_slot >= self.population:
-                return
-            slot = self._next_slot
-            self._next_slot += 1
-            if self.space.from_unit(self._points[slot])[0] != trial.config:  # else keep the exact point
-                self._points[slot] = self.space.to_unit(trial.config)[0]
-        self._losses[slot] = np.nan if is_failure(value) else float(value)
-        self._told[slot] = True
-        if self._told.all():
-            self._breed()
+        self._start_slots(points, losses, n_known)  # elites are known already
 
     # -- one generation -> the next ----------------------------------------------------------------
-    def _breed(self):
+    def _generation_done(self):  # breed the next generation
         P, e = self.population, self.elitism
         self.generations_.append({
             "generation": self.generation_, "points": self._points.copy(), "losses": self._losses.copy(),
