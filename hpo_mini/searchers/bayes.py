@@ -55,8 +55,9 @@ class BayesianOptimization(UnitCubeSearcher):
                    to fix the hyperparameters (length-scale 0.2 in the unit cube, signal variance 1,
                    noise 1e-4 on standardized y, unless given too) instead of fitting them (gp.py).
     refit_every:   restart the kernel fit (`gp_restarts` random starts) and compare the output models every
-                   this many results; in between, one warm-started fit of the model in use. 1 (default) is
-                   the best searcher; 5 asks faster and found worse optima (benchmarks/bo_ablation.py).
+                   this many results; in between, one warm-started fit of the model in use. Default 1: with 5,
+                   asks were about a quarter faster but found worse optima on three of the five functions of
+                   benchmarks/bo_ablation.py.
     y_transform:   "none", "log" (model log(y - min y + eps): helps when a few values are huge, as on
                    Rosenbrock), or "auto": pick, at every step, whichever model explains the data better.
     Failed trials are left out of the GP fit, but their points are never proposed again.
