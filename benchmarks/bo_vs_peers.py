@@ -2,12 +2,18 @@
 
 Simple regret after N evaluations (best value found - known minimum, log10), median and IQR over seeds,
 for hpo_mini's BO (EI), TPE and random search, and scikit-optimize's gp_minimize, Optuna's TPESampler
-and bayesian-optimization (bayes_opt), each at its defaults. Then the seconds one `ask` takes at 40
-observations in 6-D for every model-based method, measured in the same run (ratios matter: the
-machine is shared and noisy).
+and bayesian-optimization (bayes_opt), each at its defaults. Then the seconds each model-based method spends
+per iteration at 31-40 observations in 6-D (its model fit and its proposal, `ask_seconds`), measured in the
+same run (ratios matter: the machine is shared and noisy).
 
-    python benchmarks/bo_vs_peers.py                     # 10 seeds, writes benchmarks/results/bo_vs_peers.md
-    python benchmarks/bo_vs_peers.py --seeds 3 --functions branin levy4
+Each function's row ends with a verdict for hpo_mini's BO against the best peer (the peer with the lowest
+median): the seeds are paired (seed s of every method is its own run from the same seed), so a two-sided
+Wilcoxon signed-rank test on the 20 paired differences says "ahead" or "behind" at p < 0.05, else "tied".
+Runs are spread over `--jobs` processes, each limited to one BLAS thread (so are the timings, measured
+afterwards one method at a time): two workers on two cores, and no method's threads fight another's.
+
+    python benchmarks/bo_vs_peers.py                     # 20 seeds, writes benchmarks/results/bo_vs_peers.md
+    python benchmarks/bo_vs_peers.py --seeds 3 --functions branin levy4 --jobs 1
     python benchmarks/bo_vs_peers.py --functions hgb_classification --out benchmarks/results/bo_vs_peers_classic.md
 
 A real task (`hgb_classification`: gradient boosting over 5 mixed hyperparameters, lesson 11) has no known
@@ -20,11 +26,16 @@ scale: it searches the unit cube and the space decodes each point (`Space.from_u
 from __future__ import annotations
 
 import argparse
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+from scipy.stats import wilcoxon
+from threadpoolctl import threadpool_limits
 
 from hpo_mini import optimize
 from hpo_mini.space import Categorical
@@ -35,6 +46,9 @@ from hpo_mini.searchers import BayesianOptimization, RandomSearch
 FUNCTIONS = {f.name: f for f in (branin(), hartmann6(), rosenbrock(4), ackley(5), levy(4))}
 TASKS = {"hgb_classification": boosting_task}  # real tasks, built only when selected
 REGRET_FLOOR = 1e-12  # log10 of a regret of exactly 0 would be -inf
+HPO_MINI_BO = "hpo_mini BO (EI)"
+PEERS = ("skopt gp_minimize", "Optuna TPE", "bayes_opt")
+ALPHA = 0.05  # the paired test's level
 
 
 def run_hpo_mini(searcher_class):
@@ -110,7 +124,7 @@ def _suggest(trial, name, dim):
 
 
 METHODS = {
-    "hpo_mini BO (EI)": run_hpo_mini(BayesianOptimization),
+    HPO_MINI_BO: run_hpo_mini(BayesianOptimization),
     "hpo_mini random": run_hpo_mini(RandomSearch),
     "skopt gp_minimize": run_skopt,
     "Optuna TPE": run_optuna,
@@ -124,38 +138,48 @@ except ImportError:
     pass
 
 
-# -- time per ask at n_obs observations ----------------------------------------------------------
-def ask_seconds(method, f, n_obs=40, repeats=3):
-    rng = np.random.default_rng(0)
-    X = [rng.uniform([b[0] for b in f.bounds], [b[1] for b in f.bounds]) for _ in range(n_obs)]
-    y = [f.fn(x) for x in X]
+# -- seconds per iteration at 31-40 observations ---------------------------------------------------
+def ask_seconds(method, f, n_start=30, n_timed=10, repeats=3):
+    """Seconds per iteration while a run grows from n_start to n_start + n_timed observations (median over
+    `repeats` seeds of the mean over the timed steps): every method is told the same n_start random points,
+    then proposes and is told n_timed more; the time is what the method spends per step (its model fit and
+    its proposal; scikit-optimize fits in tell, so its tell is timed too), never the objective."""
     times = []
-    for r in range(repeats):
-        times.append(_one_ask(method, f, X, y, seed=r))
+    for seed in range(repeats):
+        rng = np.random.default_rng(seed)
+        X = [rng.uniform([b[0] for b in f.bounds], [b[1] for b in f.bounds]) for _ in range(n_start)]
+        times.append(_iteration_seconds(method, f, X, [f.fn(x) for x in X], n_timed, seed))
     return float(np.median(times))
 
 
-def _one_ask(method, f, X, y, seed):
+def _iteration_seconds(method, f, X, y, n_timed, seed):
     from hpo_mini.study import Trial
 
+    clock = 0.0
     if method.startswith("hpo_mini"):
-        cls = {"hpo_mini BO (EI)": BayesianOptimization, "hpo_mini TPE": globals().get("TPE")}[method]
+        cls = {HPO_MINI_BO: BayesianOptimization, "hpo_mini TPE": globals().get("TPE")}[method]
         searcher = cls(f.space, seed=seed)
         for i, (x, v) in enumerate(zip(X, y)):
             searcher.tell(Trial(id=i, config={f"x{j}": float(c) for j, c in enumerate(x)}), v)
-        start = time.perf_counter()
-        searcher.ask()
-        return time.perf_counter() - start
-    if method == "skopt gp_minimize":
+        for _ in range(n_timed):
+            start = time.perf_counter()
+            trial = searcher.ask()
+            clock += time.perf_counter() - start
+            searcher.tell(trial, f(trial.config))
+    elif method == "skopt gp_minimize":
         from skopt import Optimizer
 
         opt = Optimizer([tuple(b) for b in f.bounds], random_state=seed)  # gp_minimize's model and acquisition
-        opt.tell([list(x) for x in X[:-1]], y[:-1])
-        start = time.perf_counter()  # skopt fits its GP in tell(): time the last tell plus the ask
-        opt.tell(list(X[-1]), y[-1])
-        opt.ask()
-        return time.perf_counter() - start
-    if method == "Optuna TPE":
+        opt.tell([list(x) for x in X], y)
+        for _ in range(n_timed):
+            start = time.perf_counter()
+            x = opt.ask()
+            clock += time.perf_counter() - start
+            value = f.fn(np.array(x))
+            start = time.perf_counter()
+            opt.tell(x, value)  # skopt fits its GP and picks the next point here
+            clock += time.perf_counter() - start
+    elif method == "Optuna TPE":
         import optuna
 
         optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -164,21 +188,31 @@ def _one_ask(method, f, X, y, seed):
         for x, v in zip(X, y):
             study.add_trial(optuna.trial.create_trial(params={f"x{i}": float(c) for i, c in enumerate(x)},
                                                       distributions=dists, value=v))
-        start = time.perf_counter()
-        trial = study.ask(dists)
-        elapsed = time.perf_counter() - start
-        study.tell(trial, 0.0)
-        return elapsed
-    if method == "bayes_opt":
+        for _ in range(n_timed):
+            start = time.perf_counter()
+            trial = study.ask(dists)
+            clock += time.perf_counter() - start
+            value = f.fn(np.array([trial.params[f"x{i}"] for i in range(len(f.bounds))]))
+            start = time.perf_counter()
+            study.tell(trial, value)
+            clock += time.perf_counter() - start
+    elif method == "bayes_opt":
         from bayes_opt import BayesianOptimization as BayesOpt
 
         opt = BayesOpt(f=None, pbounds={f"x{i}": b for i, b in enumerate(f.bounds)}, random_state=seed, verbose=0)
         for x, v in zip(X, y):
             opt.register(params={f"x{i}": float(c) for i, c in enumerate(x)}, target=-v)
-        start = time.perf_counter()
-        opt.suggest()
-        return time.perf_counter() - start
-    raise ValueError(method)
+        for _ in range(n_timed):
+            start = time.perf_counter()
+            params = opt.suggest()
+            clock += time.perf_counter() - start
+            value = f.fn(np.array([params[f"x{i}"] for i in range(len(f.bounds))]))
+            start = time.perf_counter()
+            opt.register(params=params, target=-value)
+            clock += time.perf_counter() - start
+    else:
+        raise ValueError(method)
+    return clock / n_timed
 
 
 def _random_gap(name, scores, methods):
@@ -193,57 +227,103 @@ def _random_gap(name, scores, methods):
             f"random in {wins} of {len(scores[best])} seeds; their IQRs {'do not overlap' if apart else 'overlap'}.")
 
 
+def _problem(name):
+    return FUNCTIONS[name] if name in FUNCTIONS else _TASK_CACHE.setdefault(name, TASKS[name]())
+
+
+_TASK_CACHE = {}
+
+
+def one_blas_thread():
+    threadpool_limits(limits=1)
+
+
+def _one_run(method, name, seed, n):
+    """(value found, seconds) for one method, function and seed; runs in a worker process."""
+    warnings.filterwarnings("ignore")
+    start = time.perf_counter()
+    value = METHODS[method](_problem(name), seed, n)
+    return value, time.perf_counter() - start
+
+
+def verdict(ours, theirs):
+    """'ahead', 'behind' or 'tied' (two-sided Wilcoxon signed-rank test on paired scores, lower is better),
+    with its p-value."""
+    differences = np.asarray(ours) - np.asarray(theirs)
+    if np.all(differences == 0):
+        return "tied", 1.0
+    p = float(wilcoxon(ours, theirs).pvalue)
+    if p >= ALPHA:
+        return "tied", p
+    return ("ahead" if np.median(differences) < 0 else "behind"), p
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--n", type=int, default=40, help="evaluations per run")
     parser.add_argument("--functions", nargs="*", default=list(FUNCTIONS))
     parser.add_argument("--methods", nargs="*", default=list(METHODS))
+    parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="processes for the runs")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "bo_vs_peers.md"))
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    for name in args.functions:
+        if name not in FUNCTIONS and name not in TASKS:
+            parser.error(f"unknown function {name!r}; choose from {list(FUNCTIONS) + list(TASKS)}")
+    peers = [m for m in PEERS if m in args.methods]
+    judge = HPO_MINI_BO in args.methods and peers
 
     title = f"# Simple regret after {args.n} evaluations: median log10 [IQR] over {args.seeds} seeds (lower is better)"
     if args.functions and all(name in TASKS for name in args.functions):
         title = f"# Value found after {args.n} evaluations: median [IQR] over {args.seeds} seeds (lower is better)"
-    lines = [title,
-             "", "| function | " + " | ".join(args.methods) + " |", "|---" * (len(args.methods) + 1) + "|"]
-    seconds = {m: [] for m in args.methods}
-    gaps = []  # one line per real task: is random search clearly behind the best model-based method?
+    verdict_header = " | BO vs best peer (paired Wilcoxon, p)" if judge else ""
+    lines = [title, "", f"Load average at the start: {os.getloadavg()[0]:.1f}; {args.jobs} worker processes.", "",
+             "| function | " + " | ".join(args.methods) + verdict_header + " |",
+             "|---" * (len(args.methods) + 1 + bool(judge)) + "|"]
     print("\n".join(lines), flush=True)
+    jobs = [(m, name, seed) for name in args.functions for m in args.methods for seed in range(args.seeds)]
+    with ProcessPoolExecutor(max_workers=args.jobs, initializer=one_blas_thread) as pool:
+        futures = {job: pool.submit(_one_run, *job, args.n) for job in jobs}
+        results = {job: future.result() for job, future in futures.items()}
+    seconds = {m: [results[(m, name, seed)][1] for name in args.functions for seed in range(args.seeds)]
+               for m in args.methods}
+    gaps = []  # one line per real task: is random search clearly behind the best model-based method?
     for name in args.functions:
-        if name not in FUNCTIONS and name not in TASKS:
-            parser.error(f"unknown function {name!r}; choose from {list(FUNCTIONS) + list(TASKS)}")
-        f = FUNCTIONS[name] if name in FUNCTIONS else TASKS[name]()
+        f = _problem(name)
         real = name in TASKS  # no known minimum: report the value found, not log10 regret
-        cells, medians, scores = [], [], {}
+        scores = {}
         for method in args.methods:
-            start = time.perf_counter()
-            found = [METHODS[method](f, seed, args.n) for seed in range(args.seeds)]
+            found = [results[(method, name, seed)][0] for seed in range(args.seeds)]
             scores[method] = found if real else [np.log10(max(f.regret(v), REGRET_FLOOR)) for v in found]
-            seconds[method].append((time.perf_counter() - start) / args.seeds)
+        medians = {m: np.median(scores[m]) for m in args.methods}
+        cells = []
+        for method in args.methods:
             q1, med, q3 = np.percentile(scores[method], [25, 50, 75])
-            medians.append(med)
-            cells.append(f"{med:.4f} [{q1:.4f}, {q3:.4f}]" if real else f"{med:.2f} [{q1:.2f}, {q3:.2f}]")
-        best = int(np.argmin(medians))
-        cells[best] = f"**{cells[best]}**"
+            cell = f"{med:.4f} [{q1:.4f}, {q3:.4f}]" if real else f"{med:.2f} [{q1:.2f}, {q3:.2f}]"
+            cells.append(f"**{cell}**" if method == min(medians, key=medians.get) else cell)
+        if judge:
+            best_peer = min(peers, key=medians.get)
+            word, p = verdict(scores[HPO_MINI_BO], scores[best_peer])
+            cells.append(f"{word} of {best_peer} (p = {p:.3f})")
         label = f"{name} (3-fold log-loss found, not log10 regret)" if real else name
-        row = f"| {label} | " + " | ".join(cells) + " |"
-        lines.append(row)
-        print(row, flush=True)
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        print(lines[-1], flush=True)
         if real and "hpo_mini random" in scores:
             gaps.append(_random_gap(name, scores, args.methods))
             print(gaps[-1], flush=True)
     if gaps:
         lines += [""] + gaps
 
-    lines += ["", "Seconds per run (mean over functions and seeds):", "",
+    lines += ["", "Seconds per run (mean over functions and seeds, each run in one worker process):", "",
               "| " + " | ".join(args.methods) + " |", "|---" * len(args.methods) + "|",
               "| " + " | ".join(f"{np.mean(seconds[m]):.2f}" for m in args.methods) + " |"]
     model_based = [m for m in args.methods if m != "hpo_mini random"]
     f6 = FUNCTIONS["hartmann6"]
-    ask = {m: ask_seconds(m, f6) for m in model_based}
-    lines += ["", "Seconds per ask at 40 observations in 6-D (Hartmann-6), median of 3, same run:", "",
+    with threadpool_limits(limits=1):
+        ask = {m: ask_seconds(m, f6) for m in model_based}
+    lines += ["", "Seconds per iteration at 31-40 observations in 6-D (Hartmann-6): mean over the 10 steps, median of "
+              "3 seeds, same run, one method at a time:", "",
               "| " + " | ".join(model_based) + " |", "|---" * len(model_based) + "|",
               "| " + " | ".join(f"{ask[m]:.3f}" for m in model_based) + " |"]
     text = "\n".join(lines) + "\n"

@@ -26,50 +26,54 @@ JITTER_START, JITTER_MAX = 1e-10, 1e-2
 LML_MAXITER = 100  # L-BFGS-B iterations per start; the optimum moves little between BO steps
 
 
-def _scaled_differences(X1, X2, lengthscales):
-    """(n1, n2, d) array of (x_d - x'_d) / l_d."""
-    return (X1[:, None, :] - X2[None, :, :]) / lengthscales
+def _squared_differences(X1, X2):
+    """(n1, n2, d) array of (x_d - x'_d)^2."""
+    return (np.atleast_2d(X1)[:, None, :] - np.atleast_2d(X2)[None, :, :]) ** 2
+
+
+def kernel_of_r2(name, r2, variance=1.0):
+    """(k, g) for a stationary kernel at squared scaled distances r2 = sum_d ((x_d - x'_d) / l_d)^2, where
+    g = -2 dk/d(r^2) is what every derivative needs: dk/dlog l_d = g ((x_d - x'_d) / l_d)^2 and
+    dk/dx_d = -g (x_d - x'_d) / l_d^2.
+    RBF (R&W eq. 4.9, ARD eq. 5.2):  k = s^2 exp(-r^2 / 2),                       g = k.
+    Matern 5/2 (R&W eq. 4.17):      k = s^2 (1 + sqrt5 r + 5 r^2 / 3) e^(-sqrt5 r), g = (5/3) s^2 (1 + sqrt5 r) e^(-sqrt5 r)."""
+    if name == "rbf":
+        k = variance * np.exp(-0.5 * r2)
+        return k, k
+    if name == "matern52":
+        r = np.sqrt(r2)
+        e = variance * np.exp(-SQRT5 * r)
+        return (1 + SQRT5 * r + 5.0 / 3.0 * r2) * e, 5.0 / 3.0 * (1 + SQRT5 * r) * e
+    raise ValueError(f"kernel must be one of {sorted(KERNELS)}, but got {name!r}")
+
+
+def _kernel(name, X1, X2, lengthscales, variance, return_parts):
+    S = _squared_differences(X1, X2) / np.asarray(lengthscales, dtype=float) ** 2
+    K, g = kernel_of_r2(name, np.sum(S, axis=-1), variance)
+    return (K, g[..., None] * S) if return_parts else K  # parts: dK/dlog l_d, stacked on the last axis
 
 
 def rbf(X1, X2, lengthscales, variance=1.0, return_parts=False):
     """Squared exponential, R&W eq. 4.9 with ARD (eq. 5.2): k = s^2 exp(-r^2 / 2), r^2 = sum_d ((x_d-x'_d)/l_d)^2."""
-    D = _scaled_differences(np.atleast_2d(X1), np.atleast_2d(X2), lengthscales)
-    K = variance * np.exp(-0.5 * np.sum(D**2, axis=-1))
-    if not return_parts:
-        return K
-    # dK / d log l_d = K * ((x_d - x'_d) / l_d)^2
-    return K, K[..., None] * D**2
+    return _kernel("rbf", X1, X2, lengthscales, variance, return_parts)
 
 
 def matern52(X1, X2, lengthscales, variance=1.0, return_parts=False):
     """Matern nu = 5/2, R&W eq. 4.17: k = s^2 (1 + sqrt5 r + 5 r^2 / 3) exp(-sqrt5 r)."""
-    D = _scaled_differences(np.atleast_2d(X1), np.atleast_2d(X2), lengthscales)
-    r = np.sqrt(np.sum(D**2, axis=-1))
-    e = np.exp(-SQRT5 * r)
-    K = variance * (1 + SQRT5 * r + 5.0 / 3.0 * r**2) * e
-    if not return_parts:
-        return K
-    # dk/dr = -(5/3) s^2 r (1 + sqrt5 r) e, dr/dlog l_d = -D_d^2 / r  =>  dK/dlog l_d = (5/3) s^2 (1 + sqrt5 r) e D_d^2
-    return K, (5.0 / 3.0 * variance * (1 + SQRT5 * r) * e)[..., None] * D**2
+    return _kernel("matern52", X1, X2, lengthscales, variance, return_parts)
 
 
 KERNELS = {"rbf": rbf, "matern52": matern52}
 
 
 def kernel_gradient(name, x, X2, lengthscales, variance=1.0):
-    """(n2, d) array of dk(x, x'_i)/dx for one point x: the chain rule through r (differentiate the
-    kernel formulas above). RBF: -k (x - x') / l^2.  Matern-5/2: -(5/3) s^2 (1 + sqrt5 r) e^(-sqrt5 r)
-    (x - x') / l^2, which stays finite at r = 0."""
-    diff = np.asarray(x, dtype=float)[None, :] - np.atleast_2d(X2)
-    D = diff / lengthscales
-    r = np.sqrt(np.sum(D**2, axis=-1))
-    if name == "rbf":
-        factor = variance * np.exp(-0.5 * r**2)
-    elif name == "matern52":
-        factor = 5.0 / 3.0 * variance * (1 + SQRT5 * r) * np.exp(-SQRT5 * r)
-    else:
-        raise ValueError(f"kernel must be one of {sorted(KERNELS)}, but got {name!r}")
-    return -factor[:, None] * diff / lengthscales**2
+    """dk(x, x'_i)/dx = -g (x - x') / l^2 (g from kernel_of_r2, finite at r = 0): an (n2, d) array for
+    one point x, (k, n2, d) for k points."""
+    x = np.asarray(x, dtype=float)
+    diff = np.atleast_2d(x)[:, None, :] - np.atleast_2d(X2)[None, :, :]
+    _, g = kernel_of_r2(name, np.sum((diff / lengthscales) ** 2, axis=-1), variance)
+    gradient = -g[..., None] * diff / lengthscales**2
+    return gradient[0] if x.ndim == 1 else gradient
 
 
 def cholesky_with_jitter(K):
@@ -102,10 +106,15 @@ class GaussianProcess:
     optimize:      fit the hyperparameters by maximizing the log marginal likelihood (R&W section 5.4.1)
                    with L-BFGS-B from the previous optimum and `n_restarts` random starts.
     normalize_y:   fit on (y - mean) / std and report predictions in the original units.
+    lengthscale_prior: None (maximize the marginal likelihood), (loc, scale) for log l_d ~ N(loc, scale^2),
+                   or "dim_scaled": loc = sqrt 2 + log(d) / 2, scale = sqrt 3, the prior whose median length-
+                   scale grows as sqrt d (Hvarfner, Hellsten & Nardi, "Vanilla Bayesian optimization performs
+                   great in high dimensions", ICML 2024; BoTorch's default since 0.12). With a prior the fit
+                   maximizes log p(y | theta) + log p(theta) (MAP), starting from the prior's median.
     """
 
     def __init__(self, kernel="matern52", *, lengthscale=0.5, signal_variance=1.0, noise=1e-4, optimize=True,
-                 n_restarts=3, normalize_y=True, seed=None):
+                 n_restarts=3, normalize_y=True, lengthscale_prior=None, seed=None):
         if kernel not in KERNELS:
             raise ValueError(f"kernel must be one of {sorted(KERNELS)}, but got {kernel!r}")
         for name, value in (("lengthscale", lengthscale), ("signal_variance", signal_variance), ("noise", noise)):
@@ -115,6 +124,11 @@ class GaussianProcess:
                                  f"but got {value!r}")
         if isinstance(n_restarts, bool) or not isinstance(n_restarts, Integral) or n_restarts < 0:
             raise ValueError(f"n_restarts must be an integer >= 0, but got {n_restarts!r}")
+        if not (lengthscale_prior is None or lengthscale_prior == "dim_scaled" or (
+                np.ndim(lengthscale_prior) == 1 and len(lengthscale_prior) == 2 and lengthscale_prior[1] > 0)):
+            raise ValueError(f"lengthscale_prior must be None, 'dim_scaled' or (loc, scale > 0), "
+                             f"but got {lengthscale_prior!r}")
+        self.lengthscale_prior = lengthscale_prior
         self.kernel = kernel
         self.lengthscale = lengthscale
         self.signal_variance = signal_variance
@@ -123,12 +137,33 @@ class GaussianProcess:
         self.n_restarts = n_restarts
         self.normalize_y = normalize_y
         self.rng = np.random.default_rng(seed)
-        self.theta_ = None
+        self.theta_ = self.X_ = self.L_ = self._squared_differences_of = None
 
     # -- hyperparameters -------------------------------------------------------------------------
     def _initial_theta(self, d):
         lengthscales = np.broadcast_to(np.asarray(self.lengthscale, dtype=float), (d,))
-        return np.log(np.concatenate([lengthscales, [self.signal_variance, self.noise]]))
+        theta = np.log(np.concatenate([lengthscales, [self.signal_variance, self.noise]]))
+        if self.lengthscale_prior is not None and self.optimize:
+            theta[:d] = self._prior(d)[0]  # the fit starts from the prior's median
+        return theta
+
+    def _prior(self, d):
+        """(loc, scale) of the normal prior on each log length-scale."""
+        if self.lengthscale_prior == "dim_scaled":
+            return np.sqrt(2) + 0.5 * np.log(d), np.sqrt(3)
+        return tuple(float(v) for v in self.lengthscale_prior)
+
+    def log_prior(self, theta, eval_gradient=False):
+        """log p(theta) up to a constant: -sum_d (log l_d - loc)^2 / (2 scale^2), 0 without a prior."""
+        theta = np.asarray(theta, dtype=float)
+        gradient = np.zeros_like(theta)
+        if self.lengthscale_prior is None:
+            return (0.0, gradient) if eval_gradient else 0.0
+        loc, scale = self._prior(len(theta) - 2)
+        z = (theta[:-2] - loc) / scale
+        gradient[:-2] = -z / scale
+        value = float(-0.5 * np.sum(z**2))
+        return (value, gradient) if eval_gradient else value
 
     def _bounds(self, d):
         return np.log([LENGTHSCALE_BOUNDS] * d + [SIGNAL_VARIANCE_BOUNDS, NOISE_VARIANCE_BOUNDS])
@@ -156,6 +191,7 @@ class GaussianProcess:
             raise ValueError(f"X has {len(X)} rows and y {len(y)} values; need the same number, at least 1")
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
             raise ValueError("X and y must be finite; drop failed trials (NaN) before fitting")
+        previous = (self.X_, self.L_, self.theta_) if getattr(self, "jitter_", None) == 0.0 else None
         self.X_ = X
         self.y_mean_ = y.mean() if self.normalize_y else 0.0
         self.y_std_ = (y.std() if self.normalize_y and y.std() > 0 else 1.0)
@@ -165,29 +201,60 @@ class GaussianProcess:
         optimize = self.optimize if optimize is None else optimize
         n_restarts = self.n_restarts if n_restarts is None else n_restarts
         with threadpool_limits(limits=1, user_api="blas"):
-            self._fit_standardized(d, optimize, n_restarts)
+            self._fit_standardized(d, optimize, n_restarts, previous)
         return self
 
-    def _fit_standardized(self, d, optimize, n_restarts):
+    def _fit_standardized(self, d, optimize, n_restarts, previous=None):
         start = self.theta_ if self.theta_ is not None and len(self.theta_) == d + 2 else self._initial_theta(d)
         self.theta_ = self._fit_theta(start, n_restarts) if optimize and len(self.y_) > 1 else start
+        old_X, old_L, old_theta = previous if previous is not None else (None, None, None)
+        if (old_L is not None and np.array_equal(old_theta, self.theta_) and len(old_X) < len(self.X_)
+                and np.array_equal(old_X, self.X_[: len(old_X)])):
+            self.L_ = self._extended_factor(old_L, len(old_X))  # theta frozen, rows appended
+            if self.L_ is not None:
+                self.jitter_, self.alpha_ = 0.0, cho_solve((self.L_, True), self.y_)
+                return
         self._factorize()
+
+    def _extended_factor(self, L, n_old):
+        """Cholesky factor of K_y for all of X_ from L, the factor of its first n_old rows, theta unchanged:
+        K_y = [[A, B], [B^T, C]] = [[L, 0], [W^T, M]] [[L^T, W], [0, M^T]] with W = L^-1 B and M the factor
+        of C - W^T W (the block form of the rank-one update for each appended row; Golub & Van Loan,
+        Matrix Computations, 4th ed., section 4.2.9). None if that Schur complement needs jitter."""
+        X_old, X_new = self.X_[:n_old], self.X_[n_old:]
+        W = solve_triangular(L, self._kernel_matrix(self.theta_, X_old, X_new), lower=True)
+        C = self._kernel_matrix(self.theta_, X_new, X_new) + self.noise_ * np.eye(len(X_new))
+        try:
+            M = np.linalg.cholesky(C - W.T @ W)
+        except np.linalg.LinAlgError:
+            return None
+        return np.block([[L, np.zeros((n_old, len(X_new)))], [W.T, M]])
 
     def _fit_theta(self, start, n_restarts):
         bounds = self._bounds(len(start) - 2)
         starts = [np.clip(start, bounds[:, 0], bounds[:, 1])]
-        starts += [self.rng.uniform(bounds[:, 0], bounds[:, 1]) for _ in range(n_restarts)]
+        for _ in range(n_restarts):  # random starts: uniform in the bounds, length-scales from their prior if any
+            theta0 = self.rng.uniform(bounds[:, 0], bounds[:, 1])
+            if self.lengthscale_prior is not None:
+                loc, scale = self._prior(len(start) - 2)
+                theta0[:-2] = np.clip(self.rng.normal(loc, scale, len(start) - 2), bounds[:-2, 0], bounds[:-2, 1])
+            starts.append(theta0)
         best_theta, best_value = starts[0], np.inf
         for theta0 in starts:
             try:
-                result = minimize(lambda t: [-v for v in self.log_marginal_likelihood(t, eval_gradient=True)],
-                                  theta0, jac=True, method="L-BFGS-B", bounds=bounds,
+                result = minimize(self._negative_log_posterior, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                                   options={"maxiter": LML_MAXITER})
             except np.linalg.LinAlgError:
                 continue
             if result.fun < best_value:
                 best_theta, best_value = result.x, result.fun
         return best_theta
+
+    def _negative_log_posterior(self, theta):
+        """-(log p(y | theta) + log p(theta)) and its gradient, what the fit minimizes."""
+        lml, lml_gradient = self.log_marginal_likelihood(theta, eval_gradient=True)
+        prior, prior_gradient = self.log_prior(theta, eval_gradient=True)
+        return -(lml + prior), -(lml_gradient + prior_gradient)
 
     def _kernel_matrix(self, theta, X1, X2, return_parts=False):
         return KERNELS[self.kernel](X1, X2, np.exp(theta[:-2]), np.exp(theta[-2]), return_parts=return_parts)
@@ -199,17 +266,20 @@ class GaussianProcess:
         d/dtheta_j = tr((alpha alpha^T - K_y^-1) dK_y/dtheta_j) / 2.
         """
         theta = self.theta_ if theta is None else np.asarray(theta, dtype=float)
-        X, y, n = self.X_, self.y_, len(self.y_)
-        K, dK_dlog_l = self._kernel_matrix(theta, X, X, return_parts=True)
+        y, n = self.y_, len(self.y_)
+        if self._squared_differences_of is not self.X_:  # X is fixed while theta moves: its (n, n, d) once
+            self._S, self._squared_differences_of = _squared_differences(self.X_, self.X_), self.X_
+        inverse_l2 = np.exp(-2 * theta[:-2])
+        K, g = kernel_of_r2(self.kernel, self._S @ inverse_l2, np.exp(theta[-2]))
         noise = np.exp(theta[-1])
         L, _ = cholesky_with_jitter(K + noise * np.eye(n))
-        alpha = cho_solve((L, True), y)  # R&W Alg. 2.1 line 3: alpha = L^T \ (L \ y)
+        alpha = cho_solve((L, True), y, check_finite=False)  # R&W Alg. 2.1 line 3: alpha = L^T \ (L \ y)
         lml = -0.5 * y @ alpha - np.sum(np.log(np.diag(L))) - 0.5 * n * np.log(2 * np.pi)
         if not eval_gradient:
             return float(lml)
-        inner = np.outer(alpha, alpha) - cho_solve((L, True), np.eye(n))
-        # tr(A B) for symmetric B is sum(A * B); the length-scale derivatives stack along the last axis.
-        grad_lengthscales = 0.5 * np.einsum("ij,ijk->k", inner, dK_dlog_l)
+        inner = np.outer(alpha, alpha) - cho_solve((L, True), np.eye(n), check_finite=False)
+        # tr(A B) for symmetric B is sum(A * B); dK/dlog l_d = g (x_d - x'_d)^2 / l_d^2 (kernel_of_r2).
+        grad_lengthscales = 0.5 * ((inner * g).ravel() @ self._S.reshape(n * n, -1)) * inverse_l2
         grad_signal = 0.5 * np.sum(inner * K)  # dK/dlog s^2 = K
         grad_noise = 0.5 * noise * np.trace(inner)  # dK/dlog sn^2 = sn^2 I
         return float(lml), np.concatenate([grad_lengthscales, [grad_signal, grad_noise]])
@@ -226,7 +296,7 @@ class GaussianProcess:
         `include_noise=True` gives the predictive std of a noisy observation y instead of f.
         Unfitted, the GP predicts from its prior."""
         X = np.atleast_2d(np.asarray(X, dtype=float))
-        if not hasattr(self, "X_"):
+        if self.X_ is None:
             theta = self._initial_theta(X.shape[1])
             mean = np.zeros(len(X))
             var = np.full(len(X), np.exp(theta[-2]) + (np.exp(theta[-1]) if include_noise else 0.0))
@@ -240,26 +310,30 @@ class GaussianProcess:
         return mean, np.sqrt(np.maximum(var, 0.0)) * self.y_std_
 
     def predict_gradient(self, x):
-        """mean, std and their gradients in x at one point x of a fitted GP, for a gradient-based
-        acquisition search: d mean/dx = (dk_*/dx)^T alpha; d var/dx = -2 (dk_*/dx)^T K_y^-1 k_* (stationary
-        kernels: k(x, x) does not move), d std/dx = (d var/dx) / (2 std)."""
-        x = np.asarray(x, dtype=float).ravel()
+        """mean, std and their gradients in x of a fitted GP, for a gradient-based acquisition search:
+        d mean/dx = (dk_*/dx)^T alpha; d var/dx = -2 (dk_*/dx)^T K_y^-1 k_* (stationary kernels: k(x, x)
+        does not move), d std/dx = (d var/dx) / (2 std). x is one point (scalars and (d,) gradients) or
+        k points (arrays of k and (k, d))."""
+        x = np.asarray(x, dtype=float)
+        X = np.atleast_2d(x)
         lengthscales, variance = np.exp(self.theta_[:-2]), np.exp(self.theta_[-2])
-        k_star = self._kernel_matrix(self.theta_, x[None, :], self.X_)[0]
-        dk = kernel_gradient(self.kernel, x, self.X_, lengthscales, variance)
-        v = solve_triangular(self.L_, k_star, lower=True)
-        std = np.sqrt(max(variance - v @ v, 0.0))
-        d_var = -2 * dk.T @ solve_triangular(self.L_.T, v, lower=False)
+        k_star = self._kernel_matrix(self.theta_, X, self.X_)  # (k, n)
+        dk = kernel_gradient(self.kernel, X, self.X_, lengthscales, variance)  # (k, n, d)
+        v = solve_triangular(self.L_, k_star.T, lower=True, check_finite=False)  # (n, k)
+        std = np.sqrt(np.maximum(variance - np.sum(v**2, axis=0), 0.0))
+        d_var = -2 * np.einsum("knd,nk->kd", dk, solve_triangular(self.L_.T, v, lower=False, check_finite=False))
         mean = k_star @ self.alpha_ * self.y_std_ + self.y_mean_
-        d_mean = dk.T @ self.alpha_ * self.y_std_
-        d_std = d_var / (2 * max(std, 1e-12)) * self.y_std_
+        d_mean = np.einsum("knd,n->kd", dk, self.alpha_) * self.y_std_
+        d_std = d_var / (2 * np.maximum(std, 1e-12))[:, None] * self.y_std_
+        if x.ndim == 1:
+            return mean[0], std[0] * self.y_std_, d_mean[0], d_std[0]
         return mean, std * self.y_std_, d_mean, d_std
 
     def sample(self, X, n_samples=1, rng=None):
         """Draws of f at X from the posterior (the prior if unfitted): (n_samples, len(X))."""
         X = np.atleast_2d(np.asarray(X, dtype=float))
         rng = np.random.default_rng(rng)
-        if hasattr(self, "X_"):
+        if self.X_ is not None:
             K_star = self._kernel_matrix(self.theta_, X, self.X_)
             v = solve_triangular(self.L_, K_star.T, lower=True)
             cov = self._kernel_matrix(self.theta_, X, X) - v.T @ v  # R&W eq. 2.26

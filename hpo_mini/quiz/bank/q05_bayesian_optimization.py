@@ -15,7 +15,6 @@ import numpy as np
 from ...models.acquisition import expected_improvement, log_expected_improvement, probability_of_improvement
 from ..checks import compare_with_reference
 from ..fresh import generator
-from ...models.acquisition import expected_improvement
 
 
 # ---- references for the code exercises ---------------------------------------------------------

@@ -129,8 +129,8 @@ def test_normalize_y_reports_predictions_in_original_units():
     big = GaussianProcess(optimize=False).fit(X, 1000 * y + 5)
     m_small, s_small = small.predict(X_test, return_std=True)
     m_big, s_big = big.predict(X_test, return_std=True)
-    np.testing.assert_allclose(m_big, 1000 * m_small + 5, rtol=1e-9)
-    np.testing.assert_allclose(s_big, 1000 * s_small, rtol=1e-9)
+    np.testing.assert_allclose(m_big, 1000 * m_small + 5, rtol=1e-7, atol=1e-12)
+    np.testing.assert_allclose(s_big, 1000 * s_small, rtol=1e-7, atol=1e-12)
 
 
 def test_unfitted_gp_predicts_its_prior():
@@ -258,3 +258,57 @@ def test_predict_gradient_matches_predict_and_central_differences(kernel):
             assert d_mean[j] == pytest.approx((m_plus - m_minus) / (2 * h), rel=1e-4, abs=1e-6)
             if std > 1e-3:  # the std's derivative is not defined where the std is 0
                 assert d_std[j] == pytest.approx((s_plus - s_minus) / (2 * h), rel=1e-3, abs=1e-5)  # var - v.v cancels
+
+
+def test_predict_gradient_for_k_points_matches_one_point_at_a_time():
+    rng = np.random.default_rng(4)
+    X = rng.uniform(size=(12, 2))
+    gp = GaussianProcess("matern52", seed=0).fit(X, np.cos(4 * X[:, 0]) + X[:, 1])
+    points = rng.uniform(size=(5, 2))
+    means, stds, d_means, d_stds = gp.predict_gradient(points)
+    assert means.shape == stds.shape == (5,) and d_means.shape == d_stds.shape == (5, 2)
+    for i, x in enumerate(points):
+        mean, std, d_mean, d_std = gp.predict_gradient(x)
+        assert means[i] == pytest.approx(mean) and stds[i] == pytest.approx(std)
+        np.testing.assert_allclose(d_means[i], d_mean, rtol=1e-7, atol=1e-12)
+        np.testing.assert_allclose(d_stds[i], d_std, rtol=1e-7, atol=1e-12)
+
+
+def test_appended_rows_with_frozen_hyperparameters_extend_the_factor_as_a_full_refactorization_would(monkeypatch):
+    rng = np.random.default_rng(5)
+    X = rng.uniform(size=(20, 3))
+    gp = GaussianProcess("matern52", seed=0).fit(X, X.sum(axis=1) ** 2)
+    X_more = np.vstack([X, rng.uniform(size=(3, 3))])
+    y_more = np.concatenate([X.sum(axis=1) ** 2, [1.0, 2.0, 3.0]])
+    full = GaussianProcess("matern52", optimize=False)
+    full.theta_ = gp.theta_.copy()
+    full.fit(X_more, y_more)  # no previous factor: a full Cholesky factorization
+
+    def refactorize(self):
+        raise AssertionError("the factor was recomputed from scratch instead of extended")
+
+    monkeypatch.setattr(GaussianProcess, "_factorize", refactorize)
+    gp.fit(X_more, y_more, optimize=False)  # theta frozen, 3 rows appended: the block update
+    np.testing.assert_allclose(gp.L_, full.L_, rtol=1e-8, atol=1e-9)
+    np.testing.assert_allclose(gp.alpha_, full.alpha_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(gp.predict(X_more[:5]), full.predict(X_more[:5]), rtol=1e-8)
+
+
+def test_the_length_scale_prior_pulls_the_fit_and_its_gradient_matches_finite_differences():
+    from scipy.optimize import approx_fprime
+
+    rng = np.random.default_rng(6)
+    X = rng.uniform(size=(15, 2))
+    y = np.sin(6 * X[:, 0]) + 0.1 * X[:, 1]
+    gp = GaussianProcess("matern52", seed=0, lengthscale_prior=(np.log(0.7), 0.01)).fit(X, y)
+    np.testing.assert_allclose(gp.lengthscales_, 0.7, rtol=0.05)  # a tight prior holds the length-scales
+    free = GaussianProcess("matern52", seed=0).fit(X, y)
+    assert abs(np.log(free.lengthscales_[1] / 0.7)) > 0.5  # without it the data move them
+    theta = gp.theta_ + 0.1
+    value, gradient = gp._negative_log_posterior(theta)
+    reference = approx_fprime(theta, lambda t: gp._negative_log_posterior(t)[0], 1e-6)
+    np.testing.assert_allclose(gradient, reference, rtol=1e-4, atol=1e-4)
+    dim_scaled = GaussianProcess(lengthscale_prior="dim_scaled")
+    assert dim_scaled._prior(6) == pytest.approx((np.sqrt(2) + np.log(6) / 2, np.sqrt(3)))  # Hvarfner et al. 2024
+    with pytest.raises(ValueError, match="lengthscale_prior must be"):
+        GaussianProcess(lengthscale_prior="sqrt")

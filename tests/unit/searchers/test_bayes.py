@@ -156,25 +156,31 @@ def test_the_acquisition_gradient_is_zero_along_snapped_dimensions():
         assert grad[0] == pytest.approx((plus - minus) / (2 * h), rel=1e-3, abs=1e-6)
 
 
-def test_the_output_models_are_compared_and_restarted_every_check_only():
-    # With refit_every=5: between checks one warm-started fit of the model in use; at a check both, restarted.
-    CHECK_EVERY = 5
-    bo = BayesianOptimization(BRANIN.space, seed=0, n_startup=CHECK_EVERY, refit_every=CHECK_EVERY)
+@pytest.mark.parametrize("refit_every, compare_every", [(5, 5), (1, 3), (4, 1)])
+def test_kernel_restarts_and_output_model_comparisons_happen_on_their_own_schedules(refit_every, compare_every):
+    # Restarts every refit_every results (a warm start in between); both output models every compare_every
+    # results (the model in use only, in between).
+    bo = BayesianOptimization(BRANIN.space, seed=0, n_startup=4, refit_every=refit_every, compare_every=compare_every)
     fits = []
     for name, gp in bo._gps.items():
         original = gp.fit
         gp.fit = lambda X, y, _original=original, _name=name, **kw: fits.append((_name, len(y), kw)) or _original(X, y, **kw)
-    for _ in range(3 * CHECK_EVERY):
+    for _ in range(16):
         trial = bo.ask()
         bo.tell(trial, BRANIN(trial.config))
     model_fits = [(name, n, kw["n_restarts"]) for name, n, kw in fits if kw.get("optimize", True) is not False]
-    for n in sorted({n for _, n, _ in model_fits}):  # one tell per ask: a check exactly when n % CHECK_EVERY == 0
+    sizes = sorted({n for _, n, _ in model_fits})
+    for n in sizes:  # one tell per ask: n results at the n-th model-based ask
         at_n = {(name, restarts) for name, m, restarts in model_fits if m == n}
-        if n % CHECK_EVERY == 0:
-            assert at_n == {("none", None), ("log", None)}, (n, at_n)
+        first = n == sizes[0]
+        restarts = None if first or n % refit_every == 0 else 0
+        models = {"none", "log"} if first or n % compare_every == 0 else {bo.transform_ if n == sizes[-1] else None}
+        assert {r for _, r in at_n} == {restarts}, (n, at_n)
+        if None in models:  # between comparisons: exactly one model, the one in use then
+            assert len(at_n) == 1, (n, at_n)
         else:
-            assert len(at_n) == 1 and next(iter(at_n))[1] == 0, (n, at_n)
-    assert len({n for _, n, _ in model_fits}) > 3
+            assert {name for name, _ in at_n} == models, (n, at_n)
+    assert len(sizes) == 12
 
 
 def test_a_warm_started_fit_without_restarts_draws_no_random_start():
@@ -283,6 +289,9 @@ def test_mixed_space_runs_and_stays_in_the_space(acquisition):
         ({"n_local": -1}, "n_local must be an integer >= 0"),
         ({"gp_restarts": 1.5}, "gp_restarts must be an integer >= 0"),
         ({"refit_every": 0}, "refit_every"),
+        ({"compare_every": 0}, "compare_every"),
+        ({"around_best": 1.5}, "around_best"),
+        ({"acquisition": "thompson"}, "acquisition"),
         ({"y_transform": "sqrt"}, "y_transform must be"),
         ({"xi": -0.1}, "xi must be a finite number >= 0"),
         ({"kappa": "2"}, "kappa must be a finite number >= 0"),
