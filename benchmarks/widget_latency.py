@@ -73,6 +73,15 @@ EXPLORERS = [
      "from hpo_mini.viz.debugging import clipping_explorer\n"
      "first = 0  # the lesson's first seed that diverges at lr 0.3 (10 training runs to find): where the seed starts",
      "clipping_explorer(lr=0.3, clip_norm=1.0, seed=first)"),
+    ("c_gamma", "11_classic_models",  # the setup is the lesson's: the SVM task and its surface on the grid
+     "import numpy as np\n"
+     "from hpo_mini.tasks.classic_models import svm_task\n"
+     "from hpo_mini.viz.classic_models import c_gamma_explorer, c_gamma_surface\n"
+     "svm = svm_task()\n"
+     "C_grid, gamma_grid = np.geomspace(1e-2, 1e4, 7), np.geomspace(1e-5, 1.0, 6)\n"
+     "surface = c_gamma_surface(svm, C_grid, gamma_grid)",
+     'c_gamma_explorer(searcher="random", n_trials=12, seed=0, task=svm, C_grid=C_grid, gamma_grid=gamma_grid,\n'
+     '                 surface=surface)'),
     ("cmaes", "12_beyond_one_study", "from hpo_mini.viz.beyond_one_study import cmaes_explorer", "cmaes_explorer(seed=0)"),
 ]
 

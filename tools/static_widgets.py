@@ -62,7 +62,8 @@ def static_widget_html(models: dict, model_id: str) -> tuple[str, int]:
             for buffer in model.get("buffers", []):
                 if buffer.get("path") == ["value"] and buffer.get("encoding") == "base64":
                     fmt = model.get("state", {}).get("format", "png")
-                    images.append(f"data:image/{fmt};base64,{buffer['data']}")
+                    described = (model.get("state", {}).get("tooltip") or "").strip()  # the explorer's alt_text
+                    images.append((f"data:image/{fmt};base64,{buffer['data']}", described))
         elif name in {"HTMLModel", "HTMLMathModel", "LabelModel"}:
             value = model.get("state", {}).get("value", "")
             if value.strip():
@@ -79,7 +80,8 @@ def static_widget_html(models: dict, model_id: str) -> tuple[str, int]:
         parts.append('<ul class="static-widget-controls">' +
                      "".join(f"<li>{html.escape(c)}</li>" for c in controls) + "</ul>")
     parts += [f'<div class="static-widget-text">{t}</div>' for t in texts]
-    parts += [f'<img src="{src}" alt="{html.escape(alt)}">' for src in images]
+    parts += [f'<img src="{src}" alt="{html.escape(described + ". " + alt if described else alt)}">'
+              for src, described in images]
     parts.append("</div>")
     return "\n".join(parts), len(images)
 

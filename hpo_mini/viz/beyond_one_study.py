@@ -20,7 +20,7 @@ from ..searchers.cmaes import CMAES
 from ..tasks.test_functions import rosenbrock
 from .explorer import Explorer
 
-__all__ = ["plot_drift", "plot_winners_curse", "cmaes_run_data", "ellipse_points", "cmaes_frame",
+__all__ = ["plot_drift", "plot_winners_curse", "cmaes_run_data", "ellipse_points", "cmaes_frame", "update_cmaes_frame",
            "draw_cmaes_generation", "plot_cmaes_generation", "CMAESExplorer", "cmaes_explorer"]
 
 
@@ -69,13 +69,14 @@ def plot_winners_curse(result, bins=40) -> Figure:
 N_GRID = 60  # background resolution of the 2-D objective (60 x 60 evaluations, cheap test functions)
 
 
-def cmaes_run_data(objective=None, population=None, sigma0=0.2, seed=0, n_generations=30, active=True) -> dict:
+def cmaes_run_data(objective=None, population=None, sigma0=0.2, seed=0, n_generations=30, active=True,
+                   background=None) -> dict:
     """Run CMA-ES (searchers/cmaes.py) for `n_generations` generations on a 2-D objective (default
     rosenbrock(d=2), whose curved valley the covariance must learn) and return {"generations": the
     searcher's per-generation records (mean, sigma, C, points, losses), "grid_u", "background" (N_GRID x
     N_GRID objective values on the unit square), "best" (best-so-far loss per generation), "sigma" (step
     size per generation), "condition" (sqrt of C's condition number, the ellipse's axis ratio),
-    "minimum", "argmin_u", "names", "settings"}."""
+    "minimum", "argmin_u", "names", "settings"}. background: that grid of this objective, if computed before."""
     f = rosenbrock(d=2) if objective is None else objective
     if len(f.space) != 2:
         raise ValueError(f"the CMA-ES explorer draws a 2-D objective, but got {len(f.space)} dimensions")
@@ -83,8 +84,9 @@ def cmaes_run_data(objective=None, population=None, sigma0=0.2, seed=0, n_genera
     optimize(f, es, n_trials=es.params_["lambda"] * n_generations, progress=False)
     gens = es.generations_
     grid_u = np.linspace(0, 1, N_GRID)
-    U = np.column_stack([np.tile(grid_u, N_GRID), np.repeat(grid_u, N_GRID)])
-    background = np.array([f(c) for c in f.space.from_unit(U)]).reshape(N_GRID, N_GRID)
+    if background is None:
+        U = np.column_stack([np.tile(grid_u, N_GRID), np.repeat(grid_u, N_GRID)])
+        background = np.array([f(c) for c in f.space.from_unit(U)]).reshape(N_GRID, N_GRID)
     losses = [np.nan_to_num(g["losses"], nan=np.inf) for g in gens]
     argmin = getattr(f, "argmin", None)
     return {"generations": gens, "grid_u": grid_u, "background": background,
@@ -117,19 +119,44 @@ def cmaes_frame(run: dict) -> Figure:
     ax.contourf(run["grid_u"], run["grid_u"], np.log10(np.maximum(background - shift, 1e-9)), levels=levels,
                 cmap="Greys_r", alpha=0.5)
     if run["argmin_u"] is not None:
-        ax.plot(*run["argmin_u"], "*", color="gold", ms=14, mec="k", zorder=5, label="optimum")
+        ax.plot(*run["argmin_u"], "*", color="C7", ms=14, mec="k", zorder=5, label="optimum")
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel=f"{run['names'][0]} (unit scale)", ylabel=f"{run['names'][1]} (unit scale)")
     x = np.arange(len(run["generations"]))
-    floor = 1e-9
-    ax2.semilogy(x, np.maximum(run["best"] - shift, floor), "o-", color="tab:blue", label="best-so-far regret")
-    ax2.semilogy(x, run["sigma"], "s--", color="tab:green", ms=4, label="step size sigma")
-    ax2.semilogy(x, run["condition"], "^:", color="tab:red", ms=4, label="axis ratio of the ellipse")
+    ax2.semilogy(x, _progress(run)[0], "o-", color="C0", label="best-so-far regret")
+    ax2.semilogy(x, run["sigma"], "s--", color="C2", ms=4, label="step size sigma")
+    ax2.semilogy(x, run["condition"], "^:", color="C3", ms=4, label="axis ratio of the ellipse")
     ax2.set(xlabel="generation", title="progress, step size and shape")
-    s = run["settings"]
-    fig.suptitle(f"CMA-ES on {s['name']}: lambda = {s['population']}, sigma0 = {s['sigma0']}, "
-                 f"{'active' if s['active'] else 'classic'} update, seed {s['seed']}", fontsize=10)
+    fig.suptitle(_cmaes_title(run), fontsize=10)
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.86, wspace=0.25)
     return fig
+
+
+def _progress(run) -> list:
+    """The progress panel's three series: best-so-far regret (floored at 1e-9), sigma, axis ratio."""
+    shift = 0.0 if run["minimum"] is None else run["minimum"]
+    return [np.maximum(run["best"] - shift, 1e-9), run["sigma"], run["condition"]]
+
+
+def _cmaes_title(run) -> str:
+    s = run["settings"]
+    return (f"CMA-ES on {s['name']}: lambda = {s['population']}, sigma0 = {s['sigma0']}, "
+            f"{'active' if s['active'] else 'classic'} update, seed {s['seed']}")
+
+
+def update_cmaes_frame(fig, run: dict) -> bool:
+    """Make a `cmaes_frame` figure (generation drawn off it), drawn for another run of the same objective and
+    number of generations, show `run` as cmaes_frame(run) would: the progress lines' data, their axes'
+    limits and the suptitle set in place; the contours kept. False, changing nothing, if it cannot."""
+    ax2 = fig.axes[1]
+    series = _progress(run)
+    if len(ax2.lines) != 3 or any(len(line.get_xdata()) != len(y) for line, y in zip(ax2.lines, series)):
+        return False
+    for line, y in zip(ax2.lines, series):
+        line.set_ydata(y)
+    ax2.relim()
+    ax2.autoscale_view()
+    fig.suptitle(_cmaes_title(run), fontsize=10)
+    return True
 
 
 def draw_cmaes_generation(fig, run: dict, g: int) -> list:
@@ -144,22 +171,22 @@ def draw_cmaes_generation(fig, run: dict, g: int) -> list:
     artists = []
     for radius, style in ((1.0, "-"), (2.0, "-")):
         e = ellipse_points(gen["mean"], gen["sigma"], gen["C"], radius)
-        artists += ax.plot(e[:, 0], e[:, 1], style, color="tab:blue", lw=1.6 if radius == 2 else 0.8)
+        artists += ax.plot(e[:, 0], e[:, 1], style, color="C0", lw=1.6 if radius == 2 else 0.8)
     losses = np.nan_to_num(gen["losses"], nan=np.inf)
     order = np.argsort(losses, kind="stable")
     mu = len(losses) // 2
     pts = gen["points"]
-    artists.append(ax.scatter(pts[order[:mu], 0], pts[order[:mu], 1], s=40, color="tab:orange", edgecolors="k",
+    artists.append(ax.scatter(pts[order[:mu], 0], pts[order[:mu], 1], s=40, color="C1", edgecolors="k",
                               zorder=4, label=f"best {mu} (selected)"))
     artists.append(ax.scatter(pts[order[mu:], 0], pts[order[mu:], 1], s=40, facecolors="none", edgecolors="0.3",
                               zorder=4, label="the rest"))
-    artists += ax.plot(*gen["mean"], "o", color="tab:blue", ms=8, mec="k", zorder=5, label="mean m")
+    artists += ax.plot(*gen["mean"], "o", color="C0", ms=8, mec="k", zorder=5, label="mean m")
     if g + 1 < len(gens):
         nxt = gens[g + 1]
         e = ellipse_points(nxt["mean"], nxt["sigma"], nxt["C"], 2.0)
-        artists += ax.plot(e[:, 0], e[:, 1], "--", color="tab:purple", lw=1.2, label="next generation")
+        artists += ax.plot(e[:, 0], e[:, 1], "--", color="C4", lw=1.2, label="next generation")
         artists.append(ax.annotate("", xy=nxt["mean"], xytext=gen["mean"],
-                                   arrowprops={"arrowstyle": "->", "color": "tab:purple", "lw": 1.5}))
+                                   arrowprops={"arrowstyle": "->", "color": "C4", "lw": 1.5}))
     artists.append(ax.set_title(f"generation {g}: sigma = {gen['sigma']:.3g}, ellipse = 1 and 2 sigma"))
     artists.append(ax.legend(loc="upper left", fontsize=7, framealpha=0.8))
     artists.append(ax2.axvline(g, color="0.5", lw=0.8))
@@ -189,7 +216,7 @@ class CMAESExplorer(Explorer):
     def __init__(self, objective=None, generation=0, population=6, sigma0=0.2, active=True, seed=0,
                  n_generations=30):
         style = {"description_width": "initial"}
-        self.objective, self.n_generations, self._runs = objective, n_generations, {}
+        self.objective, self.n_generations, self._runs, self._background = objective, n_generations, {}, None
         self.generation = widgets.IntSlider(value=generation, min=0, max=n_generations - 1, description="generation",
                                             style=style)
         self.next_button = widgets.Button(description="next generation ▶", tooltip="advance one generation")
@@ -215,7 +242,10 @@ class CMAESExplorer(Explorer):
         run = key[1:]
         if run not in self._runs:
             population, sigma0, active, seed = run
-            self._runs[run] = cmaes_run_data(self.objective, population, sigma0, seed, self.n_generations, active)
+            self.busy("running CMA-ES ...")
+            self._runs[run] = cmaes_run_data(self.objective, population, sigma0, seed, self.n_generations, active,
+                                             background=self._background)
+            self._background = self._runs[run]["background"]  # the objective's grid: the same for every run
         return self._runs[run]
 
     def frame_key(self, key):
@@ -226,6 +256,9 @@ class CMAESExplorer(Explorer):
 
     def draw_moving(self, figure, data):
         return draw_cmaes_generation(figure, data, self.generation.value)
+
+    def update_frame(self, figure, data):
+        return update_cmaes_frame(figure, data)  # a new run of the same objective: the contours stay
 
     def caption(self, data):
         g = self.generation.value

@@ -28,7 +28,7 @@ __all__ = ["plot_rate_vs_trees", "svm_margin_data", "plot_svm_margins", "c_gamma
            "draw_c_gamma_trials", "plot_c_gamma", "plot_regularization_path", "plot_cluster_choice",
            "SEARCHERS", "search_trials", "CGammaExplorer", "c_gamma_explorer"]
 
-_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown")
+_COLORS = ("C0", "C1", "C2", "C3", "C4", "C5")  # the Okabe-Ito cycle (viz/style.py)
 
 
 def plot_rate_vs_trees(curves, ylabel="validation log-loss", title=None) -> Figure:
@@ -77,7 +77,7 @@ def plot_svm_margins(data) -> Figure:
     xs = np.linspace(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, 50)
     for ax, (C, fit) in zip(axes, fits.items()):
         w, b = fit["w"], fit["b"]
-        ax.scatter(X[:, 0], X[:, 1], c=np.where(y == 1, "tab:orange", "tab:blue"), s=14)
+        ax.scatter(X[:, 0], X[:, 1], c=np.where(y == 1, "C1", "C0"), s=14)
         ax.scatter(X[fit["support"], 0], X[fit["support"], 1], s=60, facecolors="none", edgecolors="k", lw=0.8)
         for level, style in ((0, "-"), (-1, "--"), (1, "--")):
             ax.plot(xs, (level - b - w[0] * xs) / w[1], "k" + style, lw=1)
@@ -112,15 +112,16 @@ def c_gamma_frame(C_grid, gamma_grid, errors, title=None) -> Figure:
 
 
 def draw_c_gamma_trials(fig, trials, label="trials") -> list:
-    """The moving part: trials (dicts with C, gamma and value) as numbered points; the best one circled."""
+    """The moving part: trials (dicts with C, gamma and value) as points shaded light to dark in the order
+    they were tried; the best one circled."""
     ax = fig.axes[0]
     if not trials:
         return []
     C = [t["C"] for t in trials]
     g = [t["gamma"] for t in trials]
     best = int(np.argmin([t["value"] for t in trials]))
-    artists = [ax.scatter(g, C, c=np.arange(len(trials)), cmap="autumn", s=28, edgecolors="k", lw=0.5, zorder=3),
-               ax.scatter([g[best]], [C[best]], s=160, facecolors="none", edgecolors="red", lw=2, zorder=4)]
+    artists = [ax.scatter(g, C, c=np.arange(len(trials)), cmap="Greys", s=28, edgecolors="k", lw=0.5, zorder=3),
+               ax.scatter([g[best]], [C[best]], s=160, facecolors="none", edgecolors="C3", lw=2, zorder=4)]
     artists.append(ax.set_title(f"{label}: {len(trials)} trials, best error {trials[best]['value']:.3f}"))
     return artists
 
@@ -148,9 +149,9 @@ def plot_regularization_path(alphas, coefs, mean, se, best, one_se, title=None) 
     ax_path, ax_cv = fig.subplots(1, 2, sharex=True)
     ax_path.plot(alphas, coefs, lw=1)
     ax_path.set(xscale="log", xlabel="alpha (penalty)", ylabel="coefficient", title="regularization path")
-    ax_cv.errorbar(alphas, mean, yerr=se, fmt="o-", ms=3, lw=1, capsize=2, color="tab:blue")
+    ax_cv.errorbar(alphas, mean, yerr=se, fmt="o-", ms=3, lw=1, capsize=2, color="C0")
     ax_cv.axhline(mean[best] + se[best], color="0.5", ls=":", lw=1, label="best + 1 SE")
-    for i, text, color in ((best, "minimum", "tab:green"), (one_se, "one-SE rule", "tab:red")):
+    for i, text, color in ((best, "minimum", "C2"), (one_se, "one-SE rule", "C3")):
         ax_cv.axvline(alphas[i], color=color, ls="--", lw=1, label=f"{text}: alpha = {alphas[i]:.3g}")
     ax_cv.set(xscale="log", xlabel="alpha (penalty)", ylabel="CV error", title="choosing alpha")
     ax_cv.legend(fontsize=8)
@@ -167,14 +168,14 @@ def plot_cluster_choice(ks, inertia, silhouette, gap, s, true_k=None, chosen=Non
     axes = fig.subplots(1, 3)
     sil_k = ks[ks >= 2]
     axes[0].plot(ks, inertia, "o-", ms=4)
-    axes[1].plot(sil_k, np.asarray(silhouette)[-len(sil_k):], "o-", ms=4, color="tab:orange")
-    axes[2].errorbar(ks, gap, yerr=s, fmt="o-", ms=4, capsize=2, color="tab:green")
+    axes[1].plot(sil_k, np.asarray(silhouette)[-len(sil_k):], "o-", ms=4, color="C1")
+    axes[2].errorbar(ks, gap, yerr=s, fmt="o-", ms=4, capsize=2, color="C2")
     names = ("elbow", "silhouette", "gap")
     for ax, name, ylabel in zip(axes, names, ("within-cluster sum of squares", "mean silhouette", "Gap(k)")):
         if true_k is not None:
             ax.axvline(true_k, color="0.5", ls=":", label=f"true k = {true_k}")
         if chosen and name in chosen:
-            ax.axvline(chosen[name], color="tab:red", ls="--", lw=1, label=f"{name} picks {chosen[name]}")
+            ax.axvline(chosen[name], color="C3", ls="--", lw=1, label=f"{name} picks {chosen[name]}")
         ax.set(xlabel="number of clusters k", ylabel=ylabel, title=name)
         ax.legend(fontsize=8)
     return fig
@@ -201,11 +202,14 @@ def search_trials(task, searcher, n_trials, seed=0) -> list[dict]:
 
 class CGammaExplorer(Explorer):
     """A searcher's trials on the SVM's C-gamma validation surface. Controls: the searcher, the number of
-    trials, the seed. The surface (the frame) is computed once; each (searcher, seed) run is cached, and
-    fewer trials show its first ones (the searchers are sequential, so the first n trials of a longer run
-    are the run of n); more trials than cached runs it again, longer. `surface` (optional): the errors on
-    C_grid x gamma_grid, if already computed (`c_gamma_surface`). After each draw: `data` (the trials shown),
-    `figure`, `png`, `n_draws`."""
+    trials, the seed. The surface (the frame) is computed once; each (searcher, seed) run is kept with its
+    searcher: fewer trials show its first ones (the searchers are sequential, so the first n trials of a
+    longer run are the run of n), more trials continue it (the same searcher asked for more: the trials of
+    `search_trials` with the larger n). The task's value of each config is remembered, so runs that meet
+    (the grid at any seed, TPE's random start and random search) evaluate a config once: `task` must be
+    deterministic, as the fixed-fold SVM task is. `surface` (optional): the errors on C_grid x gamma_grid,
+    if already computed (`c_gamma_surface`). After each draw: `data` (the trials shown), `figure`, `png`,
+    `n_draws`."""
 
     def __init__(self, searcher="BO (GP + EI)", n_trials=15, seed=0, task=None, C_grid=None, gamma_grid=None,
                  surface=None):
@@ -217,7 +221,8 @@ class CGammaExplorer(Explorer):
         self.n_trials = widgets.IntSlider(value=n_trials, min=3, max=MAX_TRIALS, description="trials", style=style)
         self.seed = widgets.IntSlider(value=seed, min=0, max=4, description="seed", style=style)
         self._surface = surface  # errors on the grid, if the caller computed them already
-        self._runs = {}
+        self._runs = {}  # (searcher name, seed) -> (the searcher, its trials so far)
+        self._values = {}  # (C, gamma) -> the task's value
         self._setup([widgets.HBox([self.searcher, self.n_trials, self.seed])],
                     (self.searcher, self.n_trials, self.seed))
 
@@ -229,10 +234,20 @@ class CGammaExplorer(Explorer):
         if self._surface is None:
             self.busy("computing the surface ...")
             self._surface = c_gamma_surface(self.task, self.C_grid, self.gamma_grid)
-        if len(self._runs.get((searcher, seed), ())) < n:
-            self.busy(f"running {searcher} ...")
-            self._runs[searcher, seed] = search_trials(self.task, searcher, n, seed)
-        return {"trials": self._runs[searcher, seed][:n], "label": f"{searcher}, seed {seed}"}
+        if (searcher, seed) not in self._runs:
+            self._runs[searcher, seed] = (SEARCHERS[searcher](self.task.space, seed), [])
+        run, trials = self._runs[searcher, seed]
+        if len(trials) < n:
+            self.busy(f"running {searcher} ..." if not trials else f"running {searcher} on to {n} trials ...")
+            study = optimize(self._value, run, n_trials=n - len(trials), progress=False)
+            trials += [{**t.config, "value": t.value} for t in study.trials]
+        return {"trials": trials[:n], "label": f"{searcher}, seed {seed}"}
+
+    def _value(self, config):
+        key = (config["C"], config["gamma"])
+        if key not in self._values:
+            self._values[key] = self.task(config)
+        return self._values[key]
 
     def frame_key(self, key):
         return "surface"

@@ -23,7 +23,7 @@ from .explorer import Explorer, empty_axes
 __all__ = ["plot_panels", "clipping_runs", "clipping_summary", "plot_clipping", "ClippingExplorer",
            "clipping_explorer", "plot_lr_by_width", "plot_critical_batch"]
 
-_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:cyan")
+_COLORS = tuple(f"C{i}" for i in range(8))  # the Okabe-Ito cycle (viz/style.py), yellow last
 
 
 def plot_panels(panels, title=None, width=None, height=3.2) -> Figure:
@@ -194,13 +194,13 @@ def plot_critical_batch(batch_sizes, steps, fit=None, title=None) -> Figure:
     B, S = np.asarray(batch_sizes, dtype=float), np.asarray(steps, dtype=float)
     fig = Figure(figsize=(6.5, 3.8), layout="constrained")
     ax = fig.subplots()
-    ax.plot(B, S, "o", ms=7, color="tab:blue", label="measured (best rate per batch size)")
+    ax.plot(B, S, "o", ms=7, color="C0", label="measured (best rate per batch size)")
     grid = np.geomspace(B.min(), B.max(), 100)
     ax.plot(grid, S[0] * B[0] / grid, ":", color="0.5", label="perfect scaling: steps x batch constant")
     if fit is not None:
-        ax.plot(grid, fit.steps(grid), color="tab:orange", label=f"fit: {fit.S_min:.0f} + {fit.E_min:.0f} / B")
-        ax.axvline(fit.B_crit, color="tab:red", ls="--", label=f"B_crit = E_min / S_min = {fit.B_crit:.0f}")
-        ax.axhline(fit.S_min, color="tab:orange", ls=":", lw=1)
+        ax.plot(grid, fit.steps(grid), color="C1", label=f"fit: {fit.S_min:.0f} + {fit.E_min:.0f} / B")
+        ax.axvline(fit.B_crit, color="C3", ls="--", label=f"B_crit = E_min / S_min = {fit.B_crit:.0f}")
+        ax.axhline(fit.S_min, color="C1", ls=":", lw=1)
     ax.set(xscale="log", yscale="log", xlabel="batch size B", ylabel="steps to the target", ylim=(S.min() / 2, None),
            title=title or "steps to a target against the batch size")
     ax.legend(fontsize=8)

@@ -39,7 +39,7 @@ __all__ = [
     "range_test_explorer",
 ]
 
-_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:cyan")
+_COLORS = tuple(f"C{i}" for i in range(8))  # the Okabe-Ito cycle (viz/style.py), yellow last
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -112,12 +112,12 @@ def plot_range_test(result: RangeTest, band=None, title: str | None = None) -> F
     fig = Figure(figsize=(7, 3.6), layout="constrained")
     ax = fig.subplots()
     if band is not None:
-        ax.axvspan(band[0], band[1], color="tab:green", alpha=0.12,
+        ax.axvspan(band[0], band[1], color="C2", alpha=0.12,
                    label=f"training works: {band[0]:.2g} to {band[1]:.2g}")
     ax.plot(result.lrs, result.losses, color="0.6", lw=0.8, label="minibatch loss")
-    ax.plot(result.lrs, result.smoothed, color="tab:blue", lw=2, label="smoothed (debiased EMA)")
-    ax.axvline(result.min_loss_lr, color="tab:red", ls=":", label=f"min of smoothed loss: {result.min_loss_lr:.3g}")
-    ax.axvline(result.suggestion, color="tab:green", ls="--", lw=2,
+    ax.plot(result.lrs, result.smoothed, color="C0", lw=2, label="smoothed (debiased EMA)")
+    ax.axvline(result.min_loss_lr, color="C3", ls=":", label=f"min of smoothed loss: {result.min_loss_lr:.3g}")
+    ax.axvline(result.suggestion, color="C2", ls="--", lw=2,
                label=f"suggestion ({result.rule}): {result.suggestion:.3g}")
     top = np.nanmax(result.smoothed[: max(3, len(result.smoothed) // 10)])
     ax.set(xscale="log", xlabel="learning rate (rising exponentially, one step each)", ylabel="training loss",

@@ -67,6 +67,28 @@ def test_stepper_controls_rerun_cmaes():
     assert explorer.data["settings"]["active"] is False
 
 
+def test_a_new_run_updates_the_frame_in_place_as_a_new_frame_would_draw_it():
+    import io
+
+    from matplotlib.image import imread
+
+    from hpo_mini.viz.explorer import _canvas
+    explorer = cmaes_explorer(branin(), n_generations=4, seed=1)
+    explorer.generation.value = 2
+    background = explorer.data["background"]
+    for control, value in (("seed", 2), ("sigma0", 0.5), ("active", False)):
+        before = explorer.figure
+        getattr(explorer, control).value = value
+        assert explorer.figure is before and explorer.data["background"] is background  # contours kept
+        fresh = plot_cmaes_generation(explorer.data, 2)
+        fresh.set_dpi(explorer.dpi)
+        canvas = _canvas(fresh)
+        canvas.draw()
+        shown = imread(io.BytesIO(explorer.png))
+        assert np.mean(np.abs(shown - np.asarray(canvas.buffer_rgba()) / 255.0).max(axis=2) > 0.02) < 0.002
+    assert "seed 2" in explorer.figure.get_suptitle() and "classic" in explorer.figure.get_suptitle()
+
+
 def test_drift_and_winners_curse_figures():
     fig = plot_drift([1, 2, 3], {"stale": [0.9, 0.8, 0.7]}, [[0.5, 0.4], [0.01, 0.3], [1e-9, 0.2]])
     ax, ax2 = fig.axes

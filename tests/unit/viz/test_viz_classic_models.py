@@ -72,7 +72,7 @@ def test_explorer_responds_to_its_controls():
     assert len(explorer.data["trials"]) == 12 and explorer.data["trials"][:5] == first  # same run, more of it
     runs = dict(explorer._runs)
     explorer.n_trials.value = 7  # fewer trials: the first 7 of the cached run, no new search
-    assert explorer.data["trials"] == runs["random", 0][:7] and explorer._runs == runs
+    assert explorer.data["trials"] == runs["random", 0][1][:7] and explorer._runs == runs
     explorer.seed.value = 1
     assert explorer.data["trials"][0] != first[0]
     png = explorer.png
@@ -84,3 +84,24 @@ def test_explorer_responds_to_its_controls():
     explorer.seed.value = 1  # unchanged value: nothing to redraw
     assert explorer.n_draws == draws
     assert "best after 7 trials" in explorer.text.value
+
+
+def test_more_trials_continue_the_run_as_a_longer_run_would_and_each_config_is_evaluated_once():
+    class Counting(Bowl):
+        calls = 0
+
+        def __call__(self, config):
+            Counting.calls += 1
+            return super().__call__(config)
+
+    task = Counting()
+    for searcher in ("BO (GP + EI)", "TPE", "grid"):
+        explorer = CGammaExplorer(searcher=searcher, n_trials=5, seed=2, task=task, surface=np.ones((7, 6)))
+        explorer.n_trials.value = 9  # continued: 4 more asks of the same searcher
+        assert explorer.data["trials"] == search_trials(Bowl(), searcher, 9, seed=2)
+    explorer = CGammaExplorer(searcher="grid", n_trials=36, seed=0, task=task, surface=np.ones((7, 6)))
+    before = Counting.calls
+    explorer.seed.value = 1  # the same 36 grid points in another order: no new evaluation
+    assert Counting.calls == before and len(explorer.data["trials"]) == 36
+    explorer.searcher.value = "random"
+    assert Counting.calls == before + 36

@@ -258,3 +258,14 @@ def test_a_new_validation_size_updates_the_frame_in_place_as_a_new_frame_would_d
         assert np.mean(np.abs(shown - full).max(axis=2) > 0.02) < 0.002
     assert sum(in_place) >= 3, in_place
     np.testing.assert_array_equal(explorer.curve.optimism, optimism_data(100, 5000, 0.01, 0).optimism)
+
+
+def test_the_kept_normals_of_a_seed_give_the_numbers_of_a_fresh_generator():
+    from hpo_mini.viz.validation import nested_validation_overfitting
+    grid = [1, 10, 100]
+    for spread, n_val in ((0.01, 200), (0.03, 5000), (0.01, 200)):  # the last: the kept normals again
+        kept = nested_validation_overfitting(grid, n_val=n_val, true_spread=spread, n_repeats=300, seed=4)
+        fresh = nested_validation_overfitting(grid, n_val=n_val, true_spread=spread, n_repeats=300,
+                                              seed=np.random.default_rng(4))  # a Generator: drawn anew
+        for field in ("optimism", "optimism_se", "regret", "p_gap_over"):
+            assert np.array_equal(getattr(kept, field), getattr(fresh, field)), field

@@ -302,13 +302,19 @@ def test_update_frame_changes_the_figure_in_place_and_shows_what_a_new_figure_sh
     assert explorer.figure is not figure and explorer.figure.axes[0].get_title() == "slope 3"
 
 
-def test_update_frame_gives_way_to_a_new_layout_when_a_tick_label_grows():
+def test_update_frame_solves_the_layout_again_on_the_same_figure_when_a_tick_label_grows():
     explorer = _SlopeExplorer()
     explorer.slope.value = 2
     figure = explorer.figure
-    explorer.slope.value = 1000000  # tick labels like 1e6 grow: the layout is solved again, on a new figure
-    assert explorer.updates == 2 and explorer.figure is not figure
-    assert explorer.figure.axes[0].get_title() == "slope 1000000"
+    (layouts,) = explorer._layouts.values()
+    assert len(layouts) == 1
+    explorer.slope.value = 1000000  # the offset text 1e6 appears: the layout is solved again, on this figure
+    assert explorer.updates == 2 and explorer.figure is figure
+    assert [len(solved) for solved in explorer._layouts.values()] == [2]
+    assert figure.axes[0].get_title() == "slope 1000000"
+    fresh = explorer.draw(1000000)
+    figure_png(fresh)  # drawn, and so laid out, for the new text
+    assert figure.axes[0].get_position().bounds == pytest.approx(fresh.axes[0].get_position().bounds)
 
 
 def test_every_explorer_canvas_shares_one_mathtext_parser():
@@ -335,6 +341,8 @@ def _shown_and_fresh(explorer):
     fresh.set_layout_engine("none")
     for ax, shown in zip(fresh.axes, explorer.figure.axes):
         ax.set_position(shown.get_position())
+    if fresh.get_suptitle():  # where the layout put it
+        fresh._suptitle.set_y(explorer.figure._suptitle.get_position()[1])
     canvas = _canvas(fresh)
     canvas.draw()
     return imread(io.BytesIO(explorer.png)), np.asarray(canvas.buffer_rgba()) / 255.0
