@@ -45,7 +45,7 @@ test-notebooks: $(VENV)/.installed-test
 test-browser: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -rs tests/browser
 
-## make bench: the benchmark scripts, each printing its table
+## make bench: the benchmark scripts, each printing its table (the slowest, evolution.py, bo_vs_peers.py and bo_ablation.py, by hand)
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/runner_overhead.py
 	$(BIN)/python benchmarks/notebook_times.py
@@ -54,7 +54,6 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/dask_vs_local.py
 	$(BIN)/python benchmarks/beyond_one_study.py
 	$(BIN)/python benchmarks/xi_units.py
-	$(BIN)/python benchmarks/bo_ablation.py
 	$(BIN)/python benchmarks/lesson_times.py
 
 ## make solutions: seal the keys (solutions/keys) and rebuild quizzes/ and solutions/ from the question bank (hpo_mini/quiz/bank)

@@ -12,9 +12,9 @@ from numbers import Integral
 import numpy as np
 from scipy.linalg import cho_solve, solve_triangular
 from scipy.optimize import minimize
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
-__all__ = ["rbf", "matern52", "KERNELS", "kernel_gradient", "GaussianProcess", "cholesky_with_jitter"]
+__all__ = ["rbf", "matern52", "KERNELS", "kernel_gradient", "GaussianProcess", "cholesky_with_jitter", "one_blas_thread"]
 
 SQRT5 = np.sqrt(5.0)
 # Bounds for the hyperparameters on inputs in [0, 1]^d and standardized outputs.
@@ -23,6 +23,7 @@ SIGNAL_VARIANCE_BOUNDS = (5e-2, 20.0)
 NOISE_VARIANCE_BOUNDS = (1e-6, 1.0)
 # Cholesky jitter: start from nothing, then grow from this fraction of the mean diagonal, x10 a step.
 JITTER_START, JITTER_MAX = 1e-10, 1e-2
+_BLAS = ThreadpoolController()  # made once: each threadpoolctl.threadpool_limits() rescans the libraries (~2 ms)
 LML_MAXITER = 100  # L-BFGS-B iterations per start; the optimum moves little between BO steps
 
 
@@ -74,6 +75,12 @@ def kernel_gradient(name, x, X2, lengthscales, variance=1.0):
     _, g = kernel_of_r2(name, np.sum((diff / lengthscales) ** 2, axis=-1), variance)
     gradient = -g[..., None] * diff / lengthscales**2
     return gradient[0] if x.ndim == 1 else gradient
+
+
+def one_blas_thread():
+    """A context in which BLAS uses one thread: matrices this small are slower with more (50x on a busy
+    2-core machine)."""
+    return _BLAS.limit(limits=1, user_api="blas")
 
 
 def cholesky_with_jitter(K):
@@ -197,10 +204,9 @@ class GaussianProcess:
         self.y_std_ = (y.std() if self.normalize_y and y.std() > 0 else 1.0)
         self.y_ = (y - self.y_mean_) / self.y_std_
         d = X.shape[1]
-        # Matrices this small are slower with a multi-threaded BLAS (50x on a busy 2-core machine).
         optimize = self.optimize if optimize is None else optimize
         n_restarts = self.n_restarts if n_restarts is None else n_restarts
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             self._fit_standardized(d, optimize, n_restarts, previous)
         return self
 
@@ -208,9 +214,9 @@ class GaussianProcess:
         start = self.theta_ if self.theta_ is not None and len(self.theta_) == d + 2 else self._initial_theta(d)
         self.theta_ = self._fit_theta(start, n_restarts) if optimize and len(self.y_) > 1 else start
         old_X, old_L, old_theta = previous if previous is not None else (None, None, None)
-        if (old_L is not None and np.array_equal(old_theta, self.theta_) and len(old_X) < len(self.X_)
-                and np.array_equal(old_X, self.X_[: len(old_X)])):
-            self.L_ = self._extended_factor(old_L, len(old_X))  # theta frozen, rows appended
+        if (old_L is not None and np.array_equal(old_theta, self.theta_) and len(old_X) <= len(self.X_)
+                and np.array_equal(old_X, self.X_[: len(old_X)])):  # theta frozen, rows appended (or none)
+            self.L_ = old_L if len(old_X) == len(self.X_) else self._extended_factor(old_L, len(old_X))
             if self.L_ is not None:
                 self.jitter_, self.alpha_ = 0.0, cho_solve((self.L_, True), self.y_)
                 return

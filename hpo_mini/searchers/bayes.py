@@ -20,10 +20,9 @@ from numbers import Real
 import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import qmc
-from threadpoolctl import threadpool_limits
 
 from ..models.acquisition import ACQUISITIONS, acquisition_score, acquisition_score_slopes
-from ..models.gp import GaussianProcess
+from ..models.gp import GaussianProcess, one_blas_thread
 from ..space import check_count
 from .base import UnitCubeSearcher
 
@@ -126,7 +125,7 @@ class BayesianOptimization(UnitCubeSearcher):
         elif len(self._y) < 2:  # the initial design failed too often to fit a model: keep sampling
             x = self.trial_rng(trial_id).random(len(self.space))
         else:
-            with threadpool_limits(limits=1, user_api="blas"):  # small matrices: threads only cost
+            with one_blas_thread():  # small matrices: threads only cost
                 x = self._propose()
         return self._trial_at(x)
 

@@ -26,6 +26,8 @@ Statistical Learning*, 2nd ed., eq. 10.18 for the binomial deviance; scikit-lear
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..space import Categorical, Float, Int, Space
@@ -52,6 +54,18 @@ def boosting_space() -> Space:
         "min_samples_leaf": Int(2, 64, log=True),
         "max_features": Categorical(list(MAX_FEATURES)),
     })
+
+
+@functools.cache
+def _controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()  # made once, after scikit-learn loaded its OpenMP: a scan costs ~2 ms
+
+
+def _one_thread():
+    """A context in which BLAS and OpenMP use one thread."""
+    return _controller().limit(limits=1)
 
 
 class FixedFoldTask:
@@ -106,10 +120,8 @@ class FixedFoldTask:
 
     def fold_values(self, config) -> np.ndarray:
         """The metric on each fixed fold (fit on its training rows, scored on its held-out rows)."""
-        from threadpoolctl import threadpool_limits
-
         estimator = self.make_estimator(config)
-        with threadpool_limits(1):  # tiny data: one thread is faster than OpenMP's start-up, and fair to peers
+        with _one_thread():  # tiny data: one thread is faster than OpenMP's start-up, and fair to peers
             return np.array([self._score(estimator.fit(X_train, y_train), X_test, y_test)
                              for X_train, y_train, X_test, y_test in self.fold_data])
 
@@ -135,15 +147,13 @@ class BoostingTask(FixedFoldTask):
         """(n_folds, n_rounds): the metric on each fold after 1, 2, ..., n_rounds trees, from one fit per fold
         (scikit-learn's `staged_predict_proba`): the curve early stopping watches. n_rounds defaults to the
         config's max_iter and may exceed the space's range (a lesson's long curve, not a search)."""
-        from threadpoolctl import threadpool_limits
-
         estimator = self.make_estimator(config)
         if n_rounds is not None:
             if isinstance(n_rounds, bool) or not isinstance(n_rounds, (int, np.integer)) or n_rounds < 1:
                 raise ValueError(f"n_rounds must be a whole number >= 1, but got {n_rounds!r}")
             estimator.set_params(max_iter=int(n_rounds))
         rows = []
-        with threadpool_limits(1):
+        with _one_thread():
             for X_train, y_train, X_test, y_test in self.fold_data:
                 estimator.fit(X_train, y_train)
                 if self.metric == "log_loss":  # vectorized over the stages: log_loss per stage is 100x slower

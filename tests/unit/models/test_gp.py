@@ -292,6 +292,8 @@ def test_appended_rows_with_frozen_hyperparameters_extend_the_factor_as_a_full_r
     np.testing.assert_allclose(gp.L_, full.L_, rtol=1e-8, atol=1e-9)
     np.testing.assert_allclose(gp.alpha_, full.alpha_, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(gp.predict(X_more[:5]), full.predict(X_more[:5]), rtol=1e-8)
+    gp.fit(X_more, 2 * y_more, optimize=False)  # the same rows, new values: the factor is reused as it is
+    np.testing.assert_allclose(gp.predict(X_more[:5]), 2 * full.predict(X_more[:5]), rtol=1e-8)
 
 
 def test_the_length_scale_prior_pulls_the_fit_and_its_gradient_matches_finite_differences():
