@@ -36,7 +36,7 @@ from .schedule import schedule
 __all__ = ["WEAK_ABOVE", "credit", "smoothed_error", "Review", "review_log", "plot_review", "synthetic_log"]
 
 WEAK_ABOVE = 0.5
-LIGHT_RED = "#f4a6a6"
+LIGHT_RED = "#E6BCD3"  # pink: Okabe-Ito reddish purple #CC79A7 (C4) at 50% on white, lighter than red (C3)
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -213,9 +213,15 @@ def review_log(records=None, now=None, k=5, min_attempts=2) -> Review:
 
 def plot_review(review, max_topics=15, title=None):
     """Horizontal bars: accuracy per topic (weakest at the top, up to `max_topics`), the named weak
-    topics in red (pink: weak on fewer than min_attempts answers), each labelled with its attempts and days since; beside it, accuracy per lesson. A plain
-    matplotlib Figure (no pyplot state)."""
+    topics in red (pink: weak on fewer than min_attempts answers), each labelled with its attempts
+    and days since; beside it, accuracy per lesson. A plain matplotlib Figure (no pyplot state).
+    Colours: the Okabe-Ito palette (hpo_mini/viz/style.py): red is its vermillion, pink a tint of its
+    reddish purple."""
     from matplotlib.figure import Figure
+
+    from ..viz.style import apply
+
+    apply()  # "C0" and "C3" below: the Okabe-Ito blue and vermillion, whatever the caller imported
 
     if not isinstance(review, Review):
         raise TypeError(f"plot_review takes the Review that review_log returns, but got {type(review).__name__}")

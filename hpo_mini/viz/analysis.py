@@ -28,7 +28,7 @@ def plot_importance(importance: Importance, title: str | None = None) -> Figure:
     fig = Figure(figsize=(6, 0.5 + 0.4 * (len(names) + 1)), layout="constrained")
     ax = fig.subplots()
     ax.barh(["(interactions)"], [max(importance.interactions, 0.0)], color="0.75", gid="interactions")
-    ax.barh(names, shares, xerr=errors, color="tab:blue", capsize=3, gid="importance")
+    ax.barh(names, shares, xerr=errors, color="C0", capsize=3, gid="importance")
     for y, (share, error) in enumerate(zip(shares, errors), start=1):
         ax.text(share + error, y, f"  {share:.2f}", va="center", fontsize=8)
     ax.set_xlim(0, 1.12)
@@ -58,14 +58,14 @@ def plot_partial_dependence(curves, study=None, ncols: int = 3) -> Figure:
                 index = {repr(v): i for i, v in enumerate(pd.values)}
                 ax.plot([index[repr(t.config[pd.name])] for t in done], [t.value for t in done], ".",
                         color="0.7", ms=4, zorder=1)
-            ax.errorbar(x, pd.mean, yerr=pd.std, fmt="o", color="tab:blue", capsize=4, gid="partial_dependence")
+            ax.errorbar(x, pd.mean, yerr=pd.std, fmt="o", color="C0", capsize=4, gid="partial_dependence")
             ax.set_xticks(x, [str(v) for v in pd.values])
         else:
             x = np.asarray(pd.values, dtype=float)
             if done:
                 ax.plot([t.config[pd.name] for t in done], [t.value for t in done], ".", color="0.7", ms=4, zorder=1)
-            ax.fill_between(x, pd.mean - pd.std, pd.mean + pd.std, color="tab:blue", alpha=0.2, lw=0)
-            ax.plot(x, pd.mean, color="tab:blue", gid="partial_dependence")
+            ax.fill_between(x, pd.mean - pd.std, pd.mean + pd.std, color="C0", alpha=0.2, lw=0)
+            ax.plot(x, pd.mean, color="C0", gid="partial_dependence")
             if pd.log:
                 ax.set_xscale("log")
         ax.set_xlabel(pd.name)
@@ -106,12 +106,12 @@ def plot_pareto_front(points, reference, names=("objective 1", "objective 2"), t
     ax = fig.subplots()
     polygon = hypervolume_polygon(F, r)
     if len(polygon):
-        ax.fill(polygon[:, 0], polygon[:, 1], color="tab:blue", alpha=0.15, lw=0, gid="hypervolume",
+        ax.fill(polygon[:, 0], polygon[:, 1], color="C0", alpha=0.15, lw=0, gid="hypervolume",
                 label=f"hypervolume {hv:.4g}")
-        ax.plot(polygon[1:-1, 0], polygon[1:-1, 1], color="tab:blue", lw=1)
+        ax.plot(polygon[1:-1, 0], polygon[1:-1, 1], color="C0", lw=1)
     ax.plot(F[ranks > 0, 0], F[ranks > 0, 1], ".", color="0.6", label="dominated")
-    ax.plot(F[ranks == 0, 0], F[ranks == 0, 1], "o", color="tab:blue", ms=5, label="Pareto front", gid="front")
-    ax.plot(*r, "x", color="tab:red", ms=8, mew=2, label="reference point")
+    ax.plot(F[ranks == 0, 0], F[ranks == 0, 1], "o", color="C0", ms=5, label="Pareto front", gid="front")
+    ax.plot(*r, "x", color="C3", ms=8, mew=2, label="reference point")
     ax.set_xlabel(f"{names[0]} (lower is better)")
     ax.set_ylabel(f"{names[1]} (lower is better)")
     ax.legend(fontsize=8, frameon=False, loc="upper right")

@@ -138,20 +138,20 @@ def plot_bo_step(data: dict) -> Figure:
     draw_posterior(top, data["x_obs"], data["y_obs"], data["grid"], data["mu"], data["sigma"],
                     truth=data["truth"])
     if data["step"] > 0:
-        top.plot(data["x_obs"][-1], data["y_obs"][-1], "o", ms=11, mfc="none", mec="tab:red", zorder=6,
+        top.plot(data["x_obs"][-1], data["y_obs"][-1], "o", ms=11, mfc="none", mec="C3", zorder=6,
                  label="newest")
-    top.axhline(data["best"], color="tab:green", lw=0.8, ls=":", label=f"best so far {data['best']:.3g}")
+    top.axhline(data["best"], color="C2", lw=0.8, ls=":", label=f"best so far {data['best']:.3g}")
     for ax in (top, bottom):
-        ax.axvline(data["next_x"], color="tab:red", lw=1, ls="--")
+        ax.axvline(data["next_x"], color="C3", lw=1, ls="--")
     knob = f"kappa = {data['kappa']:g}" if data["acquisition"] == "ucb" else f"xi = {data['xi']:g}"
     ls = f"l = {data['lengthscale']:.3g}" + (" (fixed)" if data["lengthscale_fixed"] else " (fitted)")
     top.set(ylabel="f(x)", title=f"{data['name']}: step {data['step']}, {len(data['y_obs'])} observations, "
                                  f"{data['kernel']}, {ls}")
     top.legend(fontsize=7, loc="best", ncols=2)
     acq = np.asarray(data["acq"])
-    bottom.plot(data["grid"], acq, color="tab:orange", lw=1.8)
-    bottom.fill_between(data["grid"], np.min(acq), acq, color="tab:orange", alpha=0.15, lw=0)
-    bottom.plot(data["next_x"], data["next_acq"], "*", ms=14, color="tab:red", mec="k",
+    bottom.plot(data["grid"], acq, color="C1", lw=1.8)
+    bottom.fill_between(data["grid"], np.min(acq), acq, color="C1", alpha=0.15, lw=0)
+    bottom.plot(data["next_x"], data["next_acq"], "*", ms=14, color="C3", mec="k",
                 label=f"next x = {data['next_x']:.3f}")
     bottom.set(xlabel="x", ylabel=data["acquisition"].upper(),
                title=f"{_ACQUISITION_LABELS[data['acquisition']]} ({knob}): its argmax is the next trial")

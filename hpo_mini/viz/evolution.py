@@ -101,14 +101,14 @@ def generation_frame(run: dict) -> Figure:
     x = np.arange(len(gens))
     shift = 0.0 if run["minimum"] is None else run["minimum"]
     floor = 1e-6
-    ax2.semilogy(x, np.maximum(run["best"] - shift, floor), "o-", color="tab:blue", label="best so far")
-    ax2.semilogy(x, np.maximum(run["median"] - shift, floor), "s--", color="tab:green", ms=4,
+    ax2.semilogy(x, np.maximum(run["best"] - shift, floor), "o-", color="C0", label="best so far")
+    ax2.semilogy(x, np.maximum(run["median"] - shift, floor), "s--", color="C2", ms=4,
                  label="population median")
     ax2.set(xlabel="generation", ylabel="regret (loss - minimum)" if run["minimum"] is not None else "loss",
             title="progress and diversity")
     twin = ax2.twinx()
-    twin.plot(x, run["diversity"], ":", color="tab:red", label="diversity")
-    twin.set_ylabel("diversity (mean distance to centroid)", color="tab:red")
+    twin.plot(x, run["diversity"], ":", color="C3", label="diversity")
+    twin.set_ylabel("diversity (mean distance to centroid)", color="C3")
     twin.set_ylim(0, max(0.5, 1.1 * run["diversity"].max()))
     fig.suptitle(_ga_title(run), fontsize=10)
     fig.subplots_adjust(left=0.06, right=0.93, bottom=0.12, top=0.86, wspace=0.38)  # tight_layout: 10x slower
@@ -170,7 +170,7 @@ def draw_generation(fig, run: dict, g: int) -> list:
             if gen["mutated"][m].any():
                 artists.append(ax.annotate("", xy=(gen["points"][m, i], gen["points"][m, j]),
                                            xytext=(gen["bred"][m, i], gen["bred"][m, j]),
-                                           arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 0.9}))
+                                           arrowprops={"arrowstyle": "->", "color": "C3", "lw": 0.9}))
     losses = np.nan_to_num(gen["losses"], nan=np.inf)
     rank = np.argsort(np.argsort(losses))
     pts = gen["points"]
@@ -292,17 +292,17 @@ def plot_pbt(result, name=None, fixed=None, fig=None) -> Figure:
         ax.step(starts, values[:, m], where="post", color="0.6", lw=0.8, alpha=0.8)
         ax2.plot(steps, result.losses[:, m], color="0.6", lw=0.8, alpha=0.8)
     lineage_values = values[np.arange(n_rounds), path]
-    ax.step(starts, lineage_values, where="post", color="tab:red", lw=2.4, label="winner's lineage (schedule)")
-    ax2.plot(steps, result.losses[np.arange(n_rounds), path], color="tab:red", lw=2.4, label="winner's lineage")
+    ax.step(starts, lineage_values, where="post", color="C3", lw=2.4, label="winner's lineage (schedule)")
+    ax2.plot(steps, result.losses[np.arange(n_rounds), path], color="C3", lw=2.4, label="winner's lineage")
     jumps = np.nonzero(path[1:] != path[:-1])[0] + 1  # rounds where the lineage moved to another member
-    ax.plot(starts[jumps], lineage_values[jumps], "o", color="tab:red", ms=5, label="copied from a better member")
+    ax.plot(starts[jumps], lineage_values[jumps], "o", color="C3", ms=5, label="copied from a better member")
     if result.space[name].log:
         ax.set_yscale("log")
     ax.set(xlabel="training step", ylabel=name, title=f"{name} of each member (grey) and the winner's lineage")
     ax.legend(fontsize=7)
     if fixed is not None:
         best = fixed.best_member
-        ax2.plot(fixed.steps, fixed.losses[:, best], "--", color="tab:blue", lw=1.8,
+        ax2.plot(fixed.steps, fixed.losses[:, best], "--", color="C0", lw=1.8,
                  label=f"best fixed {name} = {fixed.configs[0][best][name]:.3g} (same compute)")
     ax2.set_yscale("log")
     ax2.set(xlabel="training step", ylabel="loss", title=f"loss: PBT winner {result.best_loss:.3g}"

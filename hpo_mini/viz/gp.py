@@ -20,12 +20,12 @@ def draw_posterior(ax, x_train, y_train, x_grid, mu, sigma, samples=None, truth=
     x_grid, mu, sigma = (np.asarray(a, dtype=float).ravel() for a in (x_grid, mu, sigma))
     if truth is not None:
         ax.plot(x_grid, truth, "--", color="0.45", lw=1.2, label="objective")
-    ax.fill_between(x_grid, mu - 2 * sigma, mu + 2 * sigma, color="tab:blue", alpha=0.18, lw=0,
+    ax.fill_between(x_grid, mu - 2 * sigma, mu + 2 * sigma, color="C0", alpha=0.18, lw=0,
                     label=r"mean $\pm 2\sigma$")
     if samples is not None:
         for i, s in enumerate(np.atleast_2d(samples)):
-            ax.plot(x_grid, s, color="tab:purple", lw=0.8, alpha=0.7, label="posterior samples" if i == 0 else None)
-    ax.plot(x_grid, mu, color="tab:blue", lw=1.8, label="posterior mean")
+            ax.plot(x_grid, s, color="C4", lw=0.8, alpha=0.7, label="posterior samples" if i == 0 else None)
+    ax.plot(x_grid, mu, color="C0", lw=1.8, label="posterior mean")
     ax.plot(np.ravel(x_train), np.ravel(y_train), "o", color="k", ms=5, zorder=5, label="observations")
 
 
@@ -120,7 +120,7 @@ def plot_lml_surface(lengthscales, noise_stds, lml, optima=None, levels=None) ->
     ax.contour(lengthscales, noise_stds, lml, levels=levels, colors="k", linewidths=0.4)
     fig.colorbar(filled, ax=ax, label="log p(y | X, l, $\\sigma_n$)")
     for i, (ls, sn, label) in enumerate(optima or []):
-        ax.plot(ls, sn, "*" if i == 0 else "P", ms=13, color="tab:red" if i == 0 else "tab:orange",
+        ax.plot(ls, sn, "*" if i == 0 else "P", ms=13, color="C3" if i == 0 else "C1",
                 mec="k", label=label)
     ax.set(xscale="log", yscale="log", xlabel="length-scale l", ylabel=r"noise standard deviation $\sigma_n$",
            title="log marginal likelihood")

@@ -22,6 +22,7 @@ from ..searchers.hyperband import bracket_cost, hyperband_brackets
 from ..searchers.successive_halving import sh_rungs
 from ..tasks.learning_curves import synthetic_curves
 from .explorer import Explorer, empty_axes
+from .style import OKABE_ITO
 
 __all__ = [
     "bracket_rows",
@@ -73,7 +74,7 @@ def plot_brackets(min_budget, max_budget, eta, fig=None) -> Figure:
         left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     else:
         left, right = empty_axes(fig)
-    colors = [f"C{j % 10}" for j in range(len(rows))]
+    colors = [f"C{j % len(OKABE_ITO)}" for j in range(len(rows))]  # the palette, in order
     for row, color in zip(rows, colors):
         n, r = zip(*row["rungs"])
         left.plot(r, n, "o-", color=color, label=f"s = {row['s']}")
@@ -84,7 +85,7 @@ def plot_brackets(min_budget, max_budget, eta, fig=None) -> Figure:
     left.legend(fontsize=7, title="bracket", title_fontsize=7)
     x = np.arange(len(rows))
     right.bar(x - 0.2, [r["budget"] for r in rows], 0.4, color="tab:gray", label="from scratch")
-    right.bar(x + 0.2, [r["budget_resumed"] for r in rows], 0.4, color="tab:blue", label="with checkpoints")
+    right.bar(x + 0.2, [r["budget_resumed"] for r in rows], 0.4, color="C0", label="with checkpoints")
     right.set_xticks(x, [f"s={r['s']}" for r in rows])
     right.set(ylabel="total budget", title="budget per bracket")
     right.legend(fontsize=7)
@@ -177,8 +178,8 @@ def plot_sh_curves(data) -> Figure:
     fig = Figure(figsize=(8, 4.4), layout="constrained")
     ax = fig.subplots()
     budgets = [r for _, r in rungs]
-    cmap = colormaps["plasma"]
-    colors = {r: cmap(0.85 * i / max(1, len(budgets) - 1)) for i, r in enumerate(budgets)}
+    cmap = colormaps["cividis"]  # dark blue (first rung) to yellow: apart from SH's green and the best's red
+    colors = {r: cmap(0.9 * i / max(1, len(budgets) - 1)) for i, r in enumerate(budgets)}
     # one collection per rung, not three lines per curve: a figure of 243 artists draws several times slower
     seen, kills, unseen = {r: [] for r in budgets}, {r: [] for r in budgets}, []
     for i, curve in enumerate(curves):
@@ -197,10 +198,10 @@ def plot_sh_curves(data) -> Figure:
         n_killed = int(np.sum(killed == r))
         ax.plot([], [], "x-", color=colors[r], lw=0.9, ms=4, label=f"killed at {r:g} epochs ({n_killed})")
     w, b = data["winner"], data["best_final"]
-    ax.plot(epochs, curves[w], color="tab:green", lw=2.2, label=f"SH's pick: final error {curves[w, -1]:.3f}")
+    ax.plot(epochs, curves[w], color="C2", lw=2.2, label=f"SH's pick: final error {curves[w, -1]:.3f}")
     if b != w:
         how = f"killed at {data['best_final_killed_at']:g} epochs" if data["lost"] else "not picked"
-        ax.plot(epochs, curves[b], color="tab:red", lw=2.0, ls="--" if data["lost"] else "-",
+        ax.plot(epochs, curves[b], color="C3", lw=2.0, ls="--" if data["lost"] else "-",
                 label=f"best final: {curves[b, -1]:.3f} ({how})")
     for r in budgets:
         ax.axvline(r, color="0.8", lw=0.6, zorder=0)
@@ -249,7 +250,7 @@ def plot_cluster(runs_by_name: dict) -> Figure:
     fig = Figure(figsize=(9, 1.2 + 1.3 * len(runs_by_name)), layout="constrained")
     axes = fig.subplots(len(runs_by_name), 1, sharex=True, squeeze=False)[:, 0]
     budgets = sorted({j.budget for run in runs_by_name.values() for j in run.jobs if j.budget is not None})
-    color = {b: f"C{i % 10}" for i, b in enumerate(budgets)}
+    color = {b: f"C{i % len(OKABE_ITO)}" for i, b in enumerate(budgets)}
     for ax, (name, run) in zip(axes, runs_by_name.items()):
         for job in run.jobs:
             ax.barh(job.worker, job.end - job.start, left=job.start, height=0.8, color=color.get(job.budget, "C0"),

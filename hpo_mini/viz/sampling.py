@@ -25,7 +25,7 @@ __all__ = ["METHODS", "largest_grid_side", "coverage_points", "n_distinct", "plo
 
 METHODS = ("grid", "random", "sobol", "lhs")
 _QMC = {"random": None, "sobol": "sobol", "lhs": "lhs"}  # method -> RandomSearch(qmc=...)
-_COLORS = {"grid": "tab:blue", "random": "tab:orange", "sobol": "tab:green", "lhs": "tab:purple"}
+_COLORS = {"grid": "C0", "random": "C1", "sobol": "C2", "lhs": "C4"}
 # Two unit-cube coordinates closer than this count as one value (grid points computed two ways).
 _SAME_VALUE = 1e-9
 
@@ -99,7 +99,7 @@ def coverage_frame(methods, important: int = 0, highlight=None) -> Figure:
     for top, bottom in axes.T:
         top.set(xlim=(-0.03, 1.03), ylim=(-0.03, 1.03), xlabel="x0", ylabel="x1", aspect="equal")
         if highlight is not None:
-            bottom.axvspan(*highlight, color="gold", alpha=0.35, lw=0)
+            bottom.axvspan(*highlight, color="C7", alpha=0.35, lw=0)  # the palette's yellow
         bottom.set(xlim=(-0.03, 1.03), ylim=(0, 1), yticks=[], xlabel=f"x{important}")
     return fig
 
@@ -185,7 +185,7 @@ def plot_log_scale(samples_by_name: dict, lo: float, hi: float, n_bins: int = 24
     bins = np.geomspace(lo, hi, n_bins + 1)
     for ax, (name, values) in zip(axes, samples_by_name.items()):
         values = np.asarray(values, dtype=float)
-        ax.hist(values, bins=bins, color="tab:blue", alpha=0.8)
+        ax.hist(values, bins=bins, color="C0", alpha=0.8)
         ax.set(xscale="log", ylabel="count")
         ax.set_title(name, fontsize=10)
     axes[-1].set_xlabel("value (log scale)")

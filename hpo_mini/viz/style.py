@@ -9,7 +9,11 @@ under protanopia, deuteranopia and tritanopia. Yellow comes last: it is faint on
 
 `import hpo_mini.viz` (so any `hpo_mini.viz.<topic>` import) calls apply() once: every figure the
 course draws, and the plots a lesson makes with pyplot after that import, take their default colours
-from this cycle ("C0", "C1", ... name them). Colours a figure names itself ("tab:red") are not changed.
+from this cycle ("C0", "C1", ... name them). A colour a figure names itself bypasses the cycle, so the
+course's figures name only these: "C0".."C7" (or an OKABE_ITO hex), black, white, greys ("0.6",
+"tab:gray") and, for colour maps, perceptually uniform sequential ones (viridis, cividis, magma,
+plasma, inferno, Greys) or the colour-blind-safe diverging PuOr and BrBG.
+tests/unit/viz/test_palette.py reads every viz module's source and names any other literal.
 """
 from __future__ import annotations
 

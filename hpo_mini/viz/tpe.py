@@ -29,7 +29,7 @@ __all__ = ["HISTORIES", "tpe_data", "plot_tpe", "plot_parzen", "TPEExplorer", "t
 
 HISTORIES = ("random", "tpe")  # where the observations come from: uniform draws, or a TPE run's trials
 PRIOR_WEIGHT_CHOICES = (0.1, 0.5, 1.0, 2.0, 5.0)
-GOOD, BAD = "tab:green", "tab:gray"  # good (y below the split) and bad observations; l and g in the same colours
+GOOD, BAD = "C2", "tab:gray"  # good (y below the split) and bad observations; l and g in the same colours
 
 
 def _check_objective_1d(objective_1d):
@@ -141,17 +141,17 @@ def plot_tpe(data: dict, fig=None) -> Figure:
                title=f"Parzen estimators (prior weight {data['prior_weight']:g})")
     middle.legend(fontsize=8, loc="best")
 
-    bottom.plot(grid, data["log_ratio"], color="tab:purple", lw=1.8, label="log l(x) / g(x)")
+    bottom.plot(grid, data["log_ratio"], color="C4", lw=1.8, label="log l(x) / g(x)")
     bottom.axhline(0, color="0.7", lw=0.8)
-    bottom.plot(data["candidates"], data["candidate_log_ratio"], "o", color="tab:purple", ms=4, alpha=0.6,
+    bottom.plot(data["candidates"], data["candidate_log_ratio"], "o", color="C4", ms=4, alpha=0.6,
                 label=f"{len(data['candidates'])} candidates drawn from l")
     best = int(np.argmax(data["candidate_log_ratio"]))
-    bottom.plot(data["candidates"][best], data["candidate_log_ratio"][best], "*", ms=15, color="tab:red", mec="k",
+    bottom.plot(data["candidates"][best], data["candidate_log_ratio"][best], "*", ms=15, color="C3", mec="k",
                 label=f"next x = {data['next_x']:.3f}")
-    bottom.plot(data["grid_argmax"], data["log_ratio"].max(), "v", ms=8, color="tab:orange", mec="k",
+    bottom.plot(data["grid_argmax"], data["log_ratio"].max(), "v", ms=8, color="C1", mec="k",
                 label=f"argmax on the grid {data['grid_argmax']:.3f}")
     for ax in (top, middle, bottom):
-        ax.axvline(data["next_x"], color="tab:red", lw=1, ls="--")
+        ax.axvline(data["next_x"], color="C3", lw=1, ls="--")
     bottom.set(xlabel="x (unit scale)", ylabel="log ratio",
                title="the next trial: the candidate with the largest l / g")
     bottom.legend(fontsize=7, loc="best")

@@ -1,9 +1,13 @@
 """Each lesson as a learner meets it: opened in JupyterLab, Run All, no error on the page, and every
-widget that pairs a slider with a figure redraws the figure when the slider moves."""
+widget that pairs a slider with a figure (an explorer) redraws the figure when the slider moves, and
+works from the keyboard alone: every control reached by Tab and changed by a key, the figure redrawn
+(test_keyboard.walk_keyboard; in the same run, so each lesson is opened once). Each explorer's walk is
+printed (`pytest -s`) and saved in test-artifacts/<lesson>_keyboard.txt."""
 import time
 from pathlib import Path
 
 import pytest
+from test_keyboard import walk_keyboard
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +32,16 @@ def test_lesson_runs_in_jupyterlab(lab, notebook):
     widgets = lab.slider_widgets(wait_s=10 if required else 0)
     if required:
         assert widgets, f"{notebook}: no widget with a slider (.widget-slider) and a figure (<img>) on the page"
+    walks = []
     for i, widget in enumerate(widgets):
         widget.scroll_into_view_if_needed()
         widget.screenshot(path=str(lab.artifact(f"{stem}_widget{i}_before")))
         lab.check_slider_redraws(widget)
         widget.screenshot(path=str(lab.artifact(f"{stem}_widget{i}_after")))
+        walks.append(walk_keyboard(lab, widget, f"{stem} widget {i}")["summary"])
+    if walks:
+        print("\n" + "\n".join(walks))
+        lab.artifact(f"{stem}_keyboard").with_suffix(".txt").write_text("\n".join(walks) + "\n")
 
 
 @pytest.mark.parametrize("notebook", ["08_evolutionary.ipynb", "12_beyond_one_study.ipynb"])
