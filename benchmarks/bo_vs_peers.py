@@ -26,6 +26,7 @@ scale: it searches the unit cube and the space decodes each point (`Space.from_u
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -49,6 +50,7 @@ REGRET_FLOOR = 1e-12  # log10 of a regret of exactly 0 would be -inf
 HPO_MINI_BO = "hpo_mini BO (EI)"
 PEERS = ("skopt gp_minimize", "Optuna TPE", "bayes_opt")
 ALPHA = 0.05  # the paired test's level
+PREPOSITION = {"ahead": "of ", "behind": "", "tied": "with "}
 
 
 def run_hpo_mini(searcher_class):
@@ -143,28 +145,29 @@ def ask_seconds(method, f, n_start=30, n_timed=10, repeats=3):
     """Seconds per iteration while a run grows from n_start to n_start + n_timed observations (median over
     `repeats` seeds of the mean over the timed steps): every method is told the same n_start random points,
     then proposes and is told n_timed more; the time is what the method spends per step (its model fit and
-    its proposal; scikit-optimize fits in tell, so its tell is timed too), never the objective."""
+    its proposal; scikit-optimize fits in tell, so its tell is timed too), never the objective. Returns
+    (wall seconds, CPU seconds of this process): on a busy machine the CPU time is the fairer one."""
     times = []
     for seed in range(repeats):
         rng = np.random.default_rng(seed)
         X = [rng.uniform([b[0] for b in f.bounds], [b[1] for b in f.bounds]) for _ in range(n_start)]
         times.append(_iteration_seconds(method, f, X, [f.fn(x) for x in X], n_timed, seed))
-    return float(np.median(times))
+    return tuple(float(t) for t in np.median(times, axis=0))  # (wall, CPU)
 
 
 def _iteration_seconds(method, f, X, y, n_timed, seed):
     from hpo_mini.study import Trial
 
-    clock = 0.0
+    clock = np.zeros(2)  # wall seconds, CPU seconds of this process
     if method.startswith("hpo_mini"):
         cls = {HPO_MINI_BO: BayesianOptimization, "hpo_mini TPE": globals().get("TPE")}[method]
         searcher = cls(f.space, seed=seed)
         for i, (x, v) in enumerate(zip(X, y)):
             searcher.tell(Trial(id=i, config={f"x{j}": float(c) for j, c in enumerate(x)}), v)
         for _ in range(n_timed):
-            start = time.perf_counter()
+            start = _now()
             trial = searcher.ask()
-            clock += time.perf_counter() - start
+            clock += _now() - start
             searcher.tell(trial, f(trial.config))
     elif method == "skopt gp_minimize":
         from skopt import Optimizer
@@ -172,13 +175,13 @@ def _iteration_seconds(method, f, X, y, n_timed, seed):
         opt = Optimizer([tuple(b) for b in f.bounds], random_state=seed)  # gp_minimize's model and acquisition
         opt.tell([list(x) for x in X], y)
         for _ in range(n_timed):
-            start = time.perf_counter()
+            start = _now()
             x = opt.ask()
-            clock += time.perf_counter() - start
+            clock += _now() - start
             value = f.fn(np.array(x))
-            start = time.perf_counter()
+            start = _now()
             opt.tell(x, value)  # skopt fits its GP and picks the next point here
-            clock += time.perf_counter() - start
+            clock += _now() - start
     elif method == "Optuna TPE":
         import optuna
 
@@ -189,13 +192,13 @@ def _iteration_seconds(method, f, X, y, n_timed, seed):
             study.add_trial(optuna.trial.create_trial(params={f"x{i}": float(c) for i, c in enumerate(x)},
                                                       distributions=dists, value=v))
         for _ in range(n_timed):
-            start = time.perf_counter()
+            start = _now()
             trial = study.ask(dists)
-            clock += time.perf_counter() - start
+            clock += _now() - start
             value = f.fn(np.array([trial.params[f"x{i}"] for i in range(len(f.bounds))]))
-            start = time.perf_counter()
+            start = _now()
             study.tell(trial, value)
-            clock += time.perf_counter() - start
+            clock += _now() - start
     elif method == "bayes_opt":
         from bayes_opt import BayesianOptimization as BayesOpt
 
@@ -203,16 +206,20 @@ def _iteration_seconds(method, f, X, y, n_timed, seed):
         for x, v in zip(X, y):
             opt.register(params={f"x{i}": float(c) for i, c in enumerate(x)}, target=-v)
         for _ in range(n_timed):
-            start = time.perf_counter()
+            start = _now()
             params = opt.suggest()
-            clock += time.perf_counter() - start
+            clock += _now() - start
             value = f.fn(np.array([params[f"x{i}"] for i in range(len(f.bounds))]))
-            start = time.perf_counter()
+            start = _now()
             opt.register(params=params, target=-value)
-            clock += time.perf_counter() - start
+            clock += _now() - start
     else:
         raise ValueError(method)
     return clock / n_timed
+
+
+def _now():
+    return np.array([time.perf_counter(), time.process_time()])
 
 
 def _random_gap(name, scores, methods):
@@ -258,6 +265,17 @@ def verdict(ours, theirs):
     return ("ahead" if np.median(differences) < 0 else "behind"), p
 
 
+def timing_table(methods):
+    """Markdown lines: seconds per iteration of each method at 31-40 observations of Hartmann-6, wall and CPU."""
+    with threadpool_limits(limits=1):
+        ask = {m: ask_seconds(m, FUNCTIONS["hartmann6"]) for m in methods}
+    return ["", "Seconds per iteration at 31-40 observations in 6-D (Hartmann-6): mean over the 10 steps, median of "
+            f"3 seeds, one method at a time, one BLAS thread; load average {os.getloadavg()[0]:.1f}:", "",
+            "| clock | " + " | ".join(methods) + " |", "|---" * (len(methods) + 1) + "|",
+            "| wall | " + " | ".join(f"{ask[m][0]:.3f}" for m in methods) + " |",
+            "| CPU | " + " | ".join(f"{ask[m][1]:.3f}" for m in methods) + " |"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=20)
@@ -266,8 +284,13 @@ def main():
     parser.add_argument("--methods", nargs="*", default=list(METHODS))
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="processes for the runs")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "bo_vs_peers.md"))
+    parser.add_argument("--timing-only", action="store_true",
+                        help="only the seconds per iteration, printed (no regret runs, nothing written)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    if args.timing_only:
+        print("\n".join(timing_table([m for m in args.methods if m != "hpo_mini random"])))
+        return
     for name in args.functions:
         if name not in FUNCTIONS and name not in TASKS:
             parser.error(f"unknown function {name!r}; choose from {list(FUNCTIONS) + list(TASKS)}")
@@ -305,7 +328,7 @@ def main():
         if judge:
             best_peer = min(peers, key=medians.get)
             word, p = verdict(scores[HPO_MINI_BO], scores[best_peer])
-            cells.append(f"{word} of {best_peer} (p = {p:.3f})")
+            cells.append(f"{word} {PREPOSITION[word]}{best_peer} (p = {p:.3f})")
         label = f"{name} (3-fold log-loss found, not log10 regret)" if real else name
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
         print(lines[-1], flush=True)
@@ -318,18 +341,13 @@ def main():
     lines += ["", "Seconds per run (mean over functions and seeds, each run in one worker process):", "",
               "| " + " | ".join(args.methods) + " |", "|---" * len(args.methods) + "|",
               "| " + " | ".join(f"{np.mean(seconds[m]):.2f}" for m in args.methods) + " |"]
-    model_based = [m for m in args.methods if m != "hpo_mini random"]
-    f6 = FUNCTIONS["hartmann6"]
-    with threadpool_limits(limits=1):
-        ask = {m: ask_seconds(m, f6) for m in model_based}
-    lines += ["", "Seconds per iteration at 31-40 observations in 6-D (Hartmann-6): mean over the 10 steps, median of "
-              "3 seeds, same run, one method at a time:", "",
-              "| " + " | ".join(model_based) + " |", "|---" * len(model_based) + "|",
-              "| " + " | ".join(f"{ask[m]:.3f}" for m in model_based) + " |"]
+    lines += timing_table([m for m in args.methods if m != "hpo_mini random"])
     text = "\n".join(lines) + "\n"
     print("\n".join(lines[-10:]))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text)
+    raw = {f"{m} | {name} | {seed}": value for (m, name, seed), (value, _) in results.items()}
+    Path(args.out).with_suffix(".json").write_text(json.dumps(raw, indent=0) + "\n")  # every run's value found
     print(f"\nwritten to {args.out}")
 
 

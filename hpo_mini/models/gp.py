@@ -91,13 +91,16 @@ def cholesky_with_jitter(K):
     """
     if not np.all(np.isfinite(K)):  # numpy's Cholesky returns NaNs here instead of failing
         raise np.linalg.LinAlgError("the kernel matrix has NaN or infinite entries; check X, y and the hyperparameters")
-    scale = np.mean(np.diag(K))
-    jitter = 0.0
+    try:
+        return np.linalg.cholesky(K), 0.0
+    except np.linalg.LinAlgError:
+        pass
+    scale, jitter = np.mean(np.diag(K)), JITTER_START
     while True:
         try:
             return np.linalg.cholesky(K + jitter * scale * np.eye(len(K))), jitter
         except np.linalg.LinAlgError:
-            jitter = JITTER_START if jitter == 0.0 else jitter * 10
+            jitter *= 10
             if jitter > JITTER_MAX:
                 raise np.linalg.LinAlgError(
                     f"the kernel matrix is not positive definite even with jitter {JITTER_MAX:g} x mean diag; "
@@ -116,7 +119,7 @@ class GaussianProcess:
     lengthscale_prior: None (maximize the marginal likelihood), (loc, scale) for log l_d ~ N(loc, scale^2),
                    or "dim_scaled": loc = sqrt 2 + log(d) / 2, scale = sqrt 3, the prior whose median length-
                    scale grows as sqrt d (Hvarfner, Hellsten & Nardi, "Vanilla Bayesian optimization performs
-                   great in high dimensions", ICML 2024; BoTorch's default since 0.12). With a prior the fit
+                   great in high dimensions", ICML 2024). With a prior the fit
                    maximizes log p(y | theta) + log p(theta) (MAP), starting from the prior's median.
     """
 
@@ -278,7 +281,9 @@ class GaussianProcess:
         inverse_l2 = np.exp(-2 * theta[:-2])
         K, g = kernel_of_r2(self.kernel, self._S @ inverse_l2, np.exp(theta[-2]))
         noise = np.exp(theta[-1])
-        L, _ = cholesky_with_jitter(K + noise * np.eye(n))
+        K_y = K.copy()
+        K_y[np.diag_indices(n)] += noise
+        L, _ = cholesky_with_jitter(K_y)
         alpha = cho_solve((L, True), y, check_finite=False)  # R&W Alg. 2.1 line 3: alpha = L^T \ (L \ y)
         lml = -0.5 * y @ alpha - np.sum(np.log(np.diag(L))) - 0.5 * n * np.log(2 * np.pi)
         if not eval_gradient:

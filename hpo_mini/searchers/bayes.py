@@ -47,7 +47,8 @@ class BayesianOptimization(UnitCubeSearcher):
                    deviations of the modelled values; scikit-optimize 0.10.2's gp_hedge sums them in y's units).
     around_best:   the fraction of the raw candidates drawn around the 5 best points seen (Gaussian steps of
                    0.05 of each unit range) instead of uniformly: the acquisition search looks near the
-                   incumbents as well as everywhere (as BoTorch's sample_around_best does).
+                   incumbents as well as everywhere. Default 0.25: better than 0 on Hartmann-6, tied on the
+                   other four functions of benchmarks/bo_ablation.py (paired test over 20 seeds).
     xi:            the improvement EI and PI ask for beyond the incumbent, in standard deviations of the
                    values the GP models (y or log y, whichever `transform_` is): one xi means the same
                    on every function and under either transform. `xi_` is it in the model's units.
@@ -66,14 +67,17 @@ class BayesianOptimization(UnitCubeSearcher):
     refit_every:   restart the kernel fit (`gp_restarts` random starts) every this many results; in between,
                    one fit warm-started from the last optimum. Default 1.
     compare_every: with y_transform="auto", fit and compare both output models every this many results; in
-                   between, fit only the model in use. Default 5: as good as comparing at every step on the
-                   five functions of benchmarks/bo_ablation.py (results/bo_ablation.md), and faster.
+                   between, fit only the model in use. Default 1: every 5 was faster but worse on Hartmann-6
+                   (paired test over 20 seeds, benchmarks/bo_ablation.py, results/bo_ablation.md).
     y_transform:   "none", "log" (model log(y - min y + eps): helps when a few values are huge, as on
                    Rosenbrock), or "auto": pick, at every step, whichever model explains the data better.
     trust_region:  search only a box around the incumbent, TuRBO-1's (Eriksson, Pearce, Gardner, Turner &
                    Poloczek, NeurIPS 2019): side TR_INITIAL times the GP's length-scales over their geometric
                    mean; doubled after TR_SUCCESSES improvements in a row, halved after max(4, d) failures in a
                    row, and reset to TR_INITIAL when it shrinks below TR_MIN (TuRBO restarts with a new design).
+                   Off by default: against the earlier defaults it was better on Branin and Levy-4 and tied on
+                   the other three functions (results/bo_ablation.md), but its medians there were worse, on
+                   Ackley-5 most; bo_ablation.py measures it against the current defaults.
     Failed trials are left out of the GP fit, but their points are never proposed again.
 
     Fitted state, set by each model-based ask (or `fit_model`): `gp_` (the GaussianProcess conditioned
@@ -83,7 +87,7 @@ class BayesianOptimization(UnitCubeSearcher):
 
     def __init__(self, space, *, seed=None, n_startup=None, kernel="matern52", acquisition="ei", xi=0.0,
                  kappa=2.0, n_candidates=2000, n_local=5, liar="mean", gp_restarts=2, y_transform="auto",
-                 gp_kwargs=None, refit_every=1, compare_every=5, around_best=0.0, hedge_eta=1.0,
+                 gp_kwargs=None, refit_every=1, compare_every=1, around_best=0.25, hedge_eta=1.0,
                  trust_region=False):
         super().__init__(space, seed=seed)
         if acquisition not in ACQUISITIONS + ("hedge",):
@@ -186,7 +190,7 @@ class BayesianOptimization(UnitCubeSearcher):
         the score's slopes in them (`acquisition_score_slopes`). Integer and categorical coordinates are
         snapped, so the score is flat in them: their gradient is 0. x may hold k points back to back
         (length k d): the value is then the sum of their scores, whose gradient is theirs side by side,
-        so one L-BFGS-B run refines all k at once (as BoTorch's gen_candidates_scipy does)."""
+        so one L-BFGS-B run refines all k at once."""
         d = len(self.space)
         U = self.space.snap(np.reshape(x, (-1, d)))
         mu, sigma, d_mu, d_sigma = self.gp_.predict_gradient(U)
