@@ -117,8 +117,8 @@ def test_reads_the_practice_log_by_default(monkeypatch, tmp_path):
 def test_synthetic_log_recovers_planted_weak_topics_over_seeds():
     planted = {"Hyperband": 0.1, "log scale": 0.1}
     for seed in range(5):
-        log = synthetic_log(planted, default=0.9, n=600, seed=seed)
-        assert len(log) == 600 and log == synthetic_log(planted, default=0.9, n=600, seed=seed)
+        log = synthetic_log(planted, default=0.9, n=1200, seed=seed)
+        assert len(log) == 1200 and log == synthetic_log(planted, default=0.9, n=1200, seed=seed)
         rev = review_log(log, now=datetime(2026, 1, 31, 12, tzinfo=timezone.utc), k=4, min_attempts=8)
         assert set(planted) <= set(rev.weakest_topics), (seed, rev.weakest_topics)
         assert all(r["weakness"] > WEAK_ABOVE for r in rev.weak)
