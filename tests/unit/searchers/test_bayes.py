@@ -306,3 +306,53 @@ def test_bad_arguments_raise_clear_errors(kwargs, message):
 def test_a_bad_space_raises():
     with pytest.raises(ValueError):
         BayesianOptimization({"x": (0, 1)})
+
+
+def test_the_trust_region_halves_after_failures_doubles_after_successes_and_bounds_the_proposals():
+    from hpo_mini.searchers.bayes import TR_INITIAL, TR_SUCCESSES
+
+    bo = BayesianOptimization(BRANIN.space, seed=0, trust_region=True)
+    tell_initial_design(bo, BRANIN)
+    failures_to_halve = max(4, len(BRANIN.space))
+    for step in range(failures_to_halve + 1):  # results that never improve on the design's best
+        trial = bo.ask()
+        assert bo.side_ == (TR_INITIAL if step < failures_to_halve else TR_INITIAL / 2), step
+        lo, hi = bo._box
+        u = BRANIN.space.to_unit(trial.config)[0]
+        assert np.all(u >= lo - 1e-9) and np.all(u <= hi + 1e-9)  # the proposal lies in the box
+        assert np.all(hi - lo <= bo.side_ * bo.gp_.lengthscales_ / np.exp(np.mean(np.log(bo.gp_.lengthscales_))) + 1e-9)
+        bo.tell(trial, 1e6)
+    side = bo.side_
+    for _ in range(TR_SUCCESSES):  # three results, each better than everything before
+        trial = bo.ask()
+        bo.tell(trial, min(bo._y) - 1.0)
+    bo.ask()
+    assert bo.side_ == 2 * side
+
+
+def test_gp_hedge_runs_the_nominee_its_gains_favour_and_credits_the_nominee_the_model_likes():
+    bo = BayesianOptimization(BRANIN.space, seed=0, acquisition="hedge")
+    tell_initial_design(bo, BRANIN)
+    bo.gains_[:] = [0.0, -50.0, -50.0]  # EI far ahead: softmax gives PI and UCB e^-50
+    trial = bo.ask()
+    np.testing.assert_allclose(BRANIN.space.to_unit(trial.config)[0], bo._nominees[0], atol=1e-9)
+    nominees, gains = bo._nominees.copy(), bo.gains_.copy()
+    bo.tell(trial, BRANIN(trial.config))
+    bo.ask()  # the gains take -mu (standardized) of the last nominees under the refitted model
+    mu = bo.gp_.predict(nominees)
+    assert np.argmax(bo.gains_ - gains) == np.argmin(mu)
+
+
+def test_a_quarter_of_the_raw_candidates_lie_near_the_best_points():
+    bo = BayesianOptimization(BRANIN.space, seed=0, n_candidates=400)
+    assert bo.around_best == 0.25  # the default
+    tell_initial_design(bo, BRANIN)
+    bo._box = (np.zeros(2), np.ones(2))
+    candidates = bo._raw_candidates()
+    best = np.array(bo._X)[np.argsort(bo._y)[:5]]
+    near = candidates[-100:]
+    distance = np.min(np.max(np.abs(near[:, None] - best[None]), axis=-1), axis=1)  # to the nearest incumbent
+    assert candidates.shape == (400, 2) and np.all(distance <= 0.3)  # steps of 0.05: 6 sd
+    uniform = candidates[:300]
+    uniform_distance = np.min(np.max(np.abs(uniform[:, None] - best[None]), axis=-1), axis=1)
+    assert np.mean(distance <= 0.1) > 0.8 and np.mean(uniform_distance <= 0.1) < 0.3  # the rest cover the box
