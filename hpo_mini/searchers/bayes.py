@@ -215,6 +215,7 @@ class BayesianOptimization(UnitCubeSearcher):
         self._nominees = np.array([ranked[0] for ranked in rankings])
         logits = self.hedge_eta * (self.gains_ - self.gains_.max())
         choice = self.rng.choice(len(ACQUISITIONS), p=np.exp(logits) / np.exp(logits).sum())
+        self._scoring = ACQUISITIONS[choice]  # acquisition_values now scores what chose the point
         return self._first_new(rankings[choice])
 
     def _region(self):

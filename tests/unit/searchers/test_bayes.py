@@ -336,6 +336,7 @@ def test_gp_hedge_runs_the_nominee_its_gains_favour_and_credits_the_nominee_the_
     bo.gains_[:] = [0.0, -50.0, -50.0]  # EI far ahead: softmax gives PI and UCB e^-50
     trial = bo.ask()
     np.testing.assert_allclose(BRANIN.space.to_unit(trial.config)[0], bo._nominees[0], atol=1e-9)
+    assert bo._scoring == "ei"  # acquisition_values scores with the acquisition that chose the point
     nominees, gains = bo._nominees.copy(), bo.gains_.copy()
     bo.tell(trial, BRANIN(trial.config))
     bo.ask()  # the gains take -mu (standardized) of the last nominees under the refitted model
