@@ -23,7 +23,7 @@ from ..models.acquisition import ACQUISITIONS, acquisition_score
 from ..searchers.bayes import BayesianOptimization
 from ..space import Categorical
 from ..tasks.test_functions import forrester
-from .explorer import Explorer
+from .explorer import Explorer, empty_axes
 from .gp import LENGTHSCALE_CHOICES, draw_posterior
 
 __all__ = ["bo_steps", "bo_steps_data", "bo_step_data", "plot_bo_step", "plot_trials_to_target", "XI_CHOICES",
@@ -127,14 +127,18 @@ def bo_step_data(objective_1d=None, n_steps=5, acquisition="ei", xi=0.0, kappa=2
                          n_grid, truth)[-1]
 
 
-def plot_bo_step(data: dict) -> Figure:
+def plot_bo_step(data: dict, fig=None) -> Figure:
     """One step of Bayesian optimization from a `bo_step_data` dict.
 
     Top: the objective (dashed), the GP mean +- 2 sigma and the observations (the newest ringed).
     Bottom: the acquisition, its maximum (the next point to evaluate) marked by a star and a line
-    through both panels."""
-    fig = Figure(figsize=(7.5, 5.0), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    through both panels. fig: a figure this function drew before, to draw on again (`empty_axes`);
+    default a new one."""
+    if fig is None:
+        fig = Figure(figsize=(7.5, 5.0), layout="constrained")
+        top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    else:
+        top, bottom = empty_axes(fig)
     draw_posterior(top, data["x_obs"], data["y_obs"], data["grid"], data["mu"], data["sigma"],
                     truth=data["truth"])
     if data["step"] > 0:
@@ -254,6 +258,10 @@ class AcquisitionExplorer(Explorer):
 
     def draw(self, data):
         return plot_bo_step(data)
+
+    def update_frame(self, figure, data):
+        plot_bo_step(data, fig=figure)  # the same two axes, drawn on again: no new figure, axes or ticks
+        return True
 
 
 def acquisition_explorer(objective_1d=None, step=0, acquisition="ei", xi=0.0, kappa=2.0, kernel="matern52",

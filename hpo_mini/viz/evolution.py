@@ -23,7 +23,7 @@ from ..runner import optimize
 from ..searchers.genetic import GeneticAlgorithm
 from ..tasks.noisy_quadratic import noisy_quadratic
 from ..tasks.test_functions import branin
-from .explorer import Explorer, empty_axes
+from .explorer import N_CACHED_PICTURES, Explorer, empty_axes
 
 __all__ = ["ga_run_data", "diversity", "plot_generation", "generation_frame", "draw_generation", "GenerationExplorer",
            "generation_explorer",
@@ -262,14 +262,20 @@ def generation_explorer(objective=None, generation=0, population=10, mutation_ra
 
 
 # -- population-based training ----------------------------------------------------------------------
-def pbt_data(task=None, population=10, ready_every=25, n_steps=None, explore="perturb", seed=0):
+def pbt_data(task=None, population=10, ready_every=25, n_steps=None, explore="perturb", seed=0, fixed=None):
     """Run PBT on a checkpointable task (default noisy_quadratic()) and the no-exploit baseline
-    (the same initial draws, lr fixed): returns {"pbt": PBTResult, "fixed": PBTResult, "task": task}."""
+    (the same initial draws, lr fixed): returns {"pbt": PBTResult, "fixed": PBTResult, "task": task}.
+    fixed: the baseline of these settings, if run already (it never explores: the same for both explore
+    values), to reuse instead of running it again."""
     task = noisy_quadratic() if task is None else task
     n_steps = getattr(task, "n_steps", 1000) if n_steps is None else n_steps
     kwargs = {"population": population, "ready_every": ready_every, "explore": explore, "seed": seed}
-    return {"pbt": PBT(task.space, **kwargs).run(task, n_steps),
-            "fixed": PBT(task.space, exploit="none", **kwargs).run(task, n_steps), "task": task}
+    if fixed is None:
+        fixed = PBT(task.space, exploit="none", **kwargs).run(task, n_steps)
+    elif fixed.losses.shape != (-(-n_steps // ready_every), population):
+        raise ValueError(f"fixed has {fixed.losses.shape} (rounds, members), but these settings give "
+                         f"{(-(-n_steps // ready_every), population)}: pass the baseline of the same settings")
+    return {"pbt": PBT(task.space, **kwargs).run(task, n_steps), "fixed": fixed, "task": task}
 
 
 def plot_pbt(result, name=None, fixed=None, fig=None) -> Figure:
@@ -298,15 +304,18 @@ def plot_pbt(result, name=None, fixed=None, fig=None) -> Figure:
     ax.plot(starts[jumps], lineage_values[jumps], "o", color="C3", ms=5, label="copied from a better member")
     if result.space[name].log:
         ax.set_yscale("log")
-    ax.set(xlabel="training step", ylabel=name, title=f"{name} of each member (grey) and the winner's lineage")
+    ax.set(xlabel="training step", ylabel=name)
+    # y=1: the titles sit on the axes (nothing is drawn above them), not placed again at every draw (1/5 of it)
+    ax.set_title(f"{name} of each member (grey) and the winner's lineage", y=1.0)
     ax.legend(fontsize=7)
     if fixed is not None:
         best = fixed.best_member
         ax2.plot(fixed.steps, fixed.losses[:, best], "--", color="C0", lw=1.8,
                  label=f"best fixed {name} = {fixed.configs[0][best][name]:.3g} (same compute)")
     ax2.set_yscale("log")
-    ax2.set(xlabel="training step", ylabel="loss", title=f"loss: PBT winner {result.best_loss:.3g}"
-            + ("" if fixed is None else f", best fixed {fixed.best_loss:.3g}"))
+    ax2.set(xlabel="training step", ylabel="loss")
+    ax2.set_title(f"loss: PBT winner {result.best_loss:.3g}"
+                  + ("" if fixed is None else f", best fixed {fixed.best_loss:.3g}"), y=1.0)
     ax2.legend(fontsize=7)
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.9, wspace=0.25)
     return fig
@@ -318,7 +327,7 @@ class PBTExplorer(Explorer):
 
     def __init__(self, task=None, population=10, ready_every=25, explore="perturb", seed=0):
         style = {"description_width": "initial"}
-        self.task = task
+        self.task, self._baselines = task, {}  # (population, ready_every, seed) -> the no-exploit run
         self.population = widgets.IntSlider(value=population, min=4, max=20, step=2, description="population",
                                             style=style)
         self.ready_every = widgets.SelectionSlider(options=(5, 10, 25, 50, 100, 250), value=ready_every,
@@ -335,7 +344,13 @@ class PBTExplorer(Explorer):
     def compute(self, key):
         population, ready_every, explore, seed = key
         self.busy("running PBT ...")
-        return pbt_data(self.task, population, ready_every, explore=explore, seed=seed)
+        baseline = (population, ready_every, seed)  # what the no-exploit run depends on (not explore)
+        data = pbt_data(self.task, population, ready_every, explore=explore, seed=seed,
+                        fixed=self._baselines.pop(baseline, None))
+        self._baselines[baseline] = data["fixed"]  # the most recent last
+        if len(self._baselines) > N_CACHED_PICTURES:
+            self._baselines.pop(next(iter(self._baselines)))
+        return data
 
     def draw(self, data):
         return plot_pbt(data["pbt"], fixed=data["fixed"])

@@ -340,6 +340,35 @@ def test_noisy_quadratic_simulation_matches_its_expected_loss_recursion():
         assert np.isclose(task({"lr": lr}), task.expected_loss(np.full(task.n_steps, lr))[-1], rtol=1e-9)
 
 
+def _sgd_loop(task, lr, w, noise):
+    """The noisy quadratic's SGD written as its definition, one update per step:
+    w <- w - lr (h w + sigma sqrt(h) xi_t) (Zhang et al. 2019; the loop step() used before it was summed)."""
+    w = np.array(w, dtype=float)
+    for xi in noise:
+        w = w - lr * (task.h * w + task.sigma * np.sqrt(task.h) * xi)
+    return w
+
+
+@pytest.mark.parametrize("lr", [1e-3, 0.1, 0.5, 1.0, 1.9])
+@pytest.mark.parametrize("n_steps", [1, 7, 250])
+def test_noisy_quadratic_step_sums_the_same_sgd_updates_as_a_loop(lr, n_steps):
+    # step() sums the linear recursion in closed form; the same random numbers through the update itself
+    task = NoisyQuadratic(d=6, h_min=0.02, h_max=1.0, sigma=0.3)
+    w0 = np.random.default_rng(5).normal(size=6)
+    noise = np.random.default_rng(11).standard_normal((n_steps, 6))  # what step draws from rng 11
+    loss, w = task.step({"lr": lr}, w0, n_steps, np.random.default_rng(11))
+    expected = _sgd_loop(task, lr, w0, noise)
+    np.testing.assert_allclose(w, expected, rtol=1e-9, atol=1e-12)
+    assert loss == task.loss(w)
+
+
+def test_noisy_quadratic_step_diverges_when_the_rate_is_too_large_for_the_steepest_direction():
+    task = NoisyQuadratic(d=4, lr_range=(1e-3, 3.0))  # stable only for lr < 2 / h_max = 2
+    loss, _ = task.step({"lr": 2.5}, task.initial_state(), 1000, 0)
+    assert not np.isfinite(loss)
+    assert np.isfinite(task.step({"lr": 1.9}, task.initial_state(), 1000, 0)[0])
+
+
 def test_noisy_quadratic_step_does_not_change_its_input_state():
     task = noisy_quadratic()
     w = task.initial_state()

@@ -74,3 +74,22 @@ def test_pbt_view_shows_the_schedule_and_redraws():
     explorer.seed.value = 1
     assert explorer.png != png and explorer.n_draws == 2
     assert explorer.data["pbt"].total_steps == explorer.data["fixed"].total_steps == 6 * 300
+
+
+def test_the_pbt_explorer_runs_the_fixed_baseline_again_only_when_its_settings_change():
+    # the no-exploit baseline never explores: toggling explore reuses it, and it is the run a new one gives
+    task = noisy_quadratic(n_steps=200)
+    explorer = pbt_explorer(task, population=6, ready_every=25, seed=0)
+    fixed = explorer.data["fixed"]
+    explorer.explore.value = "resample"
+    assert explorer.data["fixed"] is fixed
+    fresh = pbt_data(task, population=6, ready_every=25, explore="resample", seed=0)
+    np.testing.assert_array_equal(explorer.data["fixed"].losses, fresh["fixed"].losses)
+    np.testing.assert_array_equal(explorer.data["pbt"].losses, fresh["pbt"].losses)  # PBT itself ran again
+    assert not np.array_equal(explorer.data["pbt"].losses, pbt_data(task, 6, 25, seed=0)["pbt"].losses)
+    explorer.seed.value = 1  # another baseline
+    assert explorer.data["fixed"] is not fixed
+    np.testing.assert_array_equal(explorer.data["fixed"].losses,
+                                  pbt_data(task, 6, 25, explore="resample", seed=1)["fixed"].losses)
+    with pytest.raises(ValueError, match="baseline of the same settings"):
+        pbt_data(task, population=8, ready_every=25, seed=1, fixed=explorer.data["fixed"])

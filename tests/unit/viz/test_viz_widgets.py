@@ -349,12 +349,14 @@ def _shown_and_fresh(explorer):
 
 
 def _make(name):
+    from hpo_mini.viz.bo import acquisition_explorer
     from hpo_mini.viz.debugging import clipping_explorer
     from hpo_mini.viz.evolution import pbt_explorer
     from hpo_mini.viz.multi_fidelity import bracket_planner
     from hpo_mini.viz.tpe import tpe_explorer
     from hpo_mini.viz.training import schedule_explorer
-    return {"bracket": lambda: bracket_planner(max_budget=81, eta=3, min_budget=1),
+    return {"acquisition": lambda: acquisition_explorer(step=2, acquisition="ei", xi=0.0, seed=1, max_steps=3),
+            "bracket": lambda: bracket_planner(max_budget=81, eta=3, min_budget=1),
             "pbt": lambda: pbt_explorer(population=6, ready_every=50, seed=0),
             "tpe": lambda: tpe_explorer(n_obs=20, gamma=0.25, seed=3),
             "schedule": lambda: schedule_explorer(schedule="one_cycle", lr=0.3, epochs=3),
@@ -362,6 +364,9 @@ def _make(name):
 
 
 @pytest.mark.parametrize("name, control, values", [
+    ("acquisition", "kernel", ("rbf", "matern52")),
+    ("acquisition", "acquisition", ("pi", "ucb")),
+    ("acquisition", "seed", (2, 3)),
     ("bracket", "max_budget", (27, 9)),
     ("pbt", "seed", (1, 2)),
     ("tpe", "history", ("tpe", "random")),
