@@ -109,7 +109,7 @@ class Session:
             return f"⚠️ there is no question {question_id!r} in {self.quiz_id}; its questions are: {', '.join(self.questions)}"
         value, verdict = q.parse(answer)
         if verdict is not None and verdict.status == "unanswered":
-            return f"⏳ not answered: replace the ... in the answer cell with your answer, run it, then run this check again."
+            return "⏳ not answered: replace the ... in the answer cell with your answer, run it, then run this check again."
         if verdict is not None:
             return f"⚠️ {verdict.detail} (not counted as an attempt)"
         if self.mode == "exam" or not q.keyed:  # exam mode, or an install without keys (the handout)

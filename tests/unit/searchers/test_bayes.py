@@ -158,28 +158,30 @@ def test_the_acquisition_gradient_is_zero_along_snapped_dimensions():
 
 @pytest.mark.parametrize("refit_every, compare_every", [(5, 5), (1, 3), (4, 1)])
 def test_kernel_restarts_and_output_model_comparisons_happen_on_their_own_schedules(refit_every, compare_every):
-    # Restarts every refit_every results (a warm start in between); both output models every compare_every
-    # results (the model in use only, in between).
+    # Restarts every refit_every results (a warm start in between), for the model in use only (the challenger
+    # is warm-started); both output models every compare_every results (the model in use only, in between).
     bo = BayesianOptimization(BRANIN.space, seed=0, n_startup=4, refit_every=refit_every, compare_every=compare_every)
     fits = []
     for name, gp in bo._gps.items():
         original = gp.fit
-        gp.fit = lambda X, y, _original=original, _name=name, **kw: fits.append((_name, len(y), kw)) or _original(X, y, **kw)
+        gp.fit = lambda X, y, _original=original, _name=name, **kw: fits.append(
+            (_name, len(y), kw, getattr(bo, "transform_", None))) or _original(X, y, **kw)
     for _ in range(16):
         trial = bo.ask()
         bo.tell(trial, BRANIN(trial.config))
-    model_fits = [(name, n, kw["n_restarts"]) for name, n, kw in fits if kw.get("optimize", True) is not False]
-    sizes = sorted({n for _, n, _ in model_fits})
+    model_fits = [(name, n, kw["n_restarts"], in_use) for name, n, kw, in_use in fits if kw.get("optimize", True) is not False]
+    sizes = sorted({n for _, n, _, _ in model_fits})
     for n in sizes:  # one tell per ask: n results at the n-th model-based ask
-        at_n = {(name, restarts) for name, m, restarts in model_fits if m == n}
+        at_n = {(name, restarts, in_use) for name, m, restarts, in_use in model_fits if m == n}
         first = n == sizes[0]
-        restarts = None if first or n % refit_every == 0 else 0
         models = {"none", "log"} if first or n % compare_every == 0 else {bo.transform_ if n == sizes[-1] else None}
-        assert {r for _, r in at_n} == {restarts}, (n, at_n)
+        for name, restarts, in_use in at_n:
+            expected = None if first or (name == in_use and n % refit_every == 0) else 0
+            assert restarts == expected, (n, at_n)
         if None in models:  # between comparisons: exactly one model, the one in use then
-            assert len(at_n) == 1, (n, at_n)
+            assert len(at_n) == 1 and next(iter(at_n))[0] == next(iter(at_n))[2], (n, at_n)
         else:
-            assert {name for name, _ in at_n} == models, (n, at_n)
+            assert {name for name, _, _ in at_n} == models, (n, at_n)
     assert len(sizes) == 12
 
 
