@@ -89,8 +89,8 @@ class BayesianOptimization(UnitCubeSearcher):
     RESTART_CHALLENGER = False  # True: the output model not in use gets the random restarts too (the ablation)
 
     def __init__(self, space, *, seed=None, n_startup=None, kernel="matern52", acquisition="ei", xi=0.0,
-                 kappa=2.0, n_candidates=2000, n_local=5, liar="mean", gp_restarts=2, y_transform="auto",
-                 gp_kwargs=None, refit_every=1, compare_every=1, around_best=0.25, hedge_eta=1.0,
+                 kappa=2.0, n_candidates=2000, n_local=5, liar="mean", gp_restarts=0, y_transform="auto",
+                 gp_kwargs=None, refit_every=1, compare_every=1, around_best=0.0, hedge_eta=1.0,
                  trust_region=True):
         super().__init__(space, seed=seed)
         if acquisition not in ACQUISITIONS + ("hedge",):

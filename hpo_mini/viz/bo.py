@@ -55,6 +55,8 @@ def bo_steps(objective_1d=None, acquisition="ei", xi=0.0, kappa=2.0, kernel="mat
     stiff (large). The searcher models y itself (y_transform="none"), so the figure shows what it optimizes.
     The next point maximizes the acquisition over the whole interval (random candidates refined by
     L-BFGS-B), so next_acq >= max(acq) on the grid, up to a point the searcher refuses as a repeat.
+    This is the textbook loop: kernel hyperparameters by maximum likelihood and no trust region, where the
+    searcher's defaults add hyperpriors and a trust region (lesson 05, section 12).
     """
     objective = forrester() if objective_1d is None else objective_1d
     space = objective.space
@@ -64,9 +66,11 @@ def bo_steps(objective_1d=None, acquisition="ei", xi=0.0, kappa=2.0, kernel="mat
         raise ValueError(f"acquisition must be one of {ACQUISITIONS}, but got {acquisition!r}")
     if n_startup < 2:
         raise ValueError(f"need n_startup >= 2 (a GP needs two points to fit), but got n_startup={n_startup!r}")
-    gp_kwargs = None if lengthscale is None else {"optimize": False, "lengthscale": lengthscale}
+    gp_kwargs = {"lengthscale_prior": None, "signal_variance_prior": None}  # the textbook fit: maximum likelihood
+    if lengthscale is not None:
+        gp_kwargs.update(optimize=False, lengthscale=lengthscale)
     bo = BayesianOptimization(space, seed=seed, n_startup=n_startup, kernel=kernel, acquisition=acquisition,
-                              xi=xi, kappa=kappa, y_transform="none", gp_kwargs=gp_kwargs)
+                              xi=xi, kappa=kappa, y_transform="none", gp_kwargs=gp_kwargs, trust_region=False)
     return _steps(objective, bo, acquisition, xi, kappa, kernel, lengthscale, n_startup, n_grid, truth)
 
 

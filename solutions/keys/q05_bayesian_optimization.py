@@ -72,6 +72,7 @@ def log_expected_improvement(mu, sigma, best, xi):
     "q05.batch_per_trial": "b",
     "q05.exact_speedups": {"a", "b"},
     "q05.paired_verdict": "b",
-    "q05.clean_sweep_p": 2 / 2**20,
-    "q05.ablation_rosenbrock": "b",  # the two one-signed patterns of 2^20, equally likely under the null
+    "q05.clean_sweep_p": 2 / 2**20,  # the two one-signed patterns of 2^20, equally likely under the null
+    "q05.ablation_rosenbrock": "b",
+    "q05.all_noise_fit": "b",
 }
