@@ -47,8 +47,9 @@ class BayesianOptimization(UnitCubeSearcher):
                    deviations of the modelled values; scikit-optimize 0.10.2's gp_hedge sums them in y's units).
     around_best:   the fraction of the raw candidates drawn around the 5 best points seen (Gaussian steps of
                    0.05 of each unit range) instead of uniformly: the acquisition search looks near the
-                   incumbents as well as everywhere. Default 0.25: better than 0 on Hartmann-6, tied on the
-                   other four functions of benchmarks/bo_ablation.py (paired test over 20 seeds).
+                   incumbents as well as everywhere. Default 0.25: with the other defaults, 0 was worse on
+                   Hartmann-6 and tied on the other four functions of benchmarks/bo_ablation.py (paired test
+                   over 20 seeds, results/bo_ablation.md).
     xi:            the improvement EI and PI ask for beyond the incumbent, in standard deviations of the
                    values the GP models (y or log y, whichever `transform_` is): one xi means the same
                    on every function and under either transform. `xi_` is it in the model's units.
@@ -63,22 +64,27 @@ class BayesianOptimization(UnitCubeSearcher):
                    with them frozen, so a lie cannot shrink the length-scales and cluster the batch.
     gp_kwargs:     extra arguments for the GaussianProcess. Default: BoTorch's priors, Gamma(3, rate 6) on each
                    length-scale and Gamma(2, rate 0.15) on the signal variance (lengthscale_prior="gamma" and
-                   signal_variance_prior="gamma" in gp.py; set both to None for plain maximum likelihood).
+                   signal_variance_prior="gamma" in gp.py; set both to None for plain maximum likelihood). Without
+                   the length-scale prior the ablation was worse on Hartmann-6, Rosenbrock-4 and Ackley-5, without
+                   the signal-variance prior on Ackley-5, and tied elsewhere (results/bo_ablation.md).
                    E.g. {"optimize": False, "lengthscale": 0.2}
                    to fix the hyperparameters (length-scale 0.2 in the unit cube, signal variance 1,
                    noise 1e-4 on standardized y, unless given too) instead of fitting them (gp.py).
-    refit_every:   restart the kernel fit (`gp_restarts` random starts) every this many results; in between,
-                   one fit warm-started from the last optimum. Default 1.
+    gp_restarts:   random starts of the kernel fit besides the warm start from the last optimum. Default 0: two
+                   were worse on Ackley-5 and tied on the other four functions, and slower (results/bo_ablation.md).
+    refit_every:   with gp_restarts > 0, restart the kernel fit every this many results; in between, one fit
+                   warm-started from the last optimum. Default 1.
     compare_every: with y_transform="auto", fit and compare both output models every this many results; in
-                   between, fit only the model in use. Default 1: every 5 was faster but worse on Hartmann-6
-                   (paired test over 20 seeds, benchmarks/bo_ablation.py, results/bo_ablation.md).
+                   between, fit only the model in use. Default 1, so the model follows the data at every step
+                   (every 5 was tied on all five functions of results/bo_ablation.md, and a little faster).
     y_transform:   "none", "log" (model log(y - min y + eps): helps when a few values are huge, as on
                    Rosenbrock), or "auto": pick, at every step, whichever model explains the data better.
     trust_region:  search only a box around the incumbent, TuRBO-1's (Eriksson, Pearce, Gardner, Turner &
                    Poloczek, NeurIPS 2019): side TR_INITIAL times the GP's length-scales over their geometric
                    mean; doubled after TR_SUCCESSES improvements in a row, halved after max(4, d) failures in a
                    row, and reset to TR_INITIAL when it shrinks below TR_MIN (TuRBO restarts with a new design).
-                   On by default; results/bo_ablation.md measures it, off, against the other defaults.
+                   On by default: off was worse on Branin and Hartmann-6 and tied on the other three functions
+                   (results/bo_ablation.md).
     Failed trials are left out of the GP fit, but their points are never proposed again.
 
     Fitted state, set by each model-based ask (or `fit_model`): `gp_` (the GaussianProcess conditioned
@@ -90,7 +96,7 @@ class BayesianOptimization(UnitCubeSearcher):
 
     def __init__(self, space, *, seed=None, n_startup=None, kernel="matern52", acquisition="ei", xi=0.0,
                  kappa=2.0, n_candidates=2000, n_local=5, liar="mean", gp_restarts=0, y_transform="auto",
-                 gp_kwargs=None, refit_every=1, compare_every=1, around_best=0.0, hedge_eta=1.0,
+                 gp_kwargs=None, refit_every=1, compare_every=1, around_best=0.25, hedge_eta=1.0,
                  trust_region=True):
         super().__init__(space, seed=seed)
         if acquisition not in ACQUISITIONS + ("hedge",):
@@ -147,8 +153,9 @@ class BayesianOptimization(UnitCubeSearcher):
         rule; cf. warped GPs, Snelson, Rasmussen & Ghahramani, NeurIPS 2003); `evidence_` keeps both.
         The comparison happens every `compare_every` results, the kernel fit's random restarts every
         `refit_every` (and both at the first fit); otherwise only the model in use is refitted, warm-started.
-        The restarts go to the model in use; the challenger is refitted from its last optimum only (0.6x the
-        time of restarting both; tied or better on the five functions of benchmarks/bo_ablation.py).
+        With gp_restarts > 0 the restarts go to the model in use, and the challenger is refitted from its last
+        optimum only, which halves the fitting time (two restarts for both models were tied with the default on
+        the five functions of results/bo_ablation.md, and the slowest variant but one).
         Returns the best (transformed) loss, the incumbent for the acquisition.
         """
         X, y = np.array(self._X), np.array(self._y)

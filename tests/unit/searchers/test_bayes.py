@@ -347,7 +347,7 @@ def test_gp_hedge_runs_the_nominee_its_gains_favour_and_credits_the_nominee_the_
 
 
 def test_around_best_puts_that_fraction_of_the_raw_candidates_near_the_best_points():
-    assert BayesianOptimization(BRANIN.space).around_best == 0.0  # off by default: the trust region looks there
+    assert BayesianOptimization(BRANIN.space).around_best == 0.25  # the default
     bo = BayesianOptimization(BRANIN.space, seed=0, n_candidates=400, around_best=0.25)
     tell_initial_design(bo, BRANIN)
     bo._box = (np.zeros(2), np.ones(2))
