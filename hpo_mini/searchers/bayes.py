@@ -154,7 +154,7 @@ class BayesianOptimization(UnitCubeSearcher):
         The comparison happens every `compare_every` results, the kernel fit's random restarts every
         `refit_every` (and both at the first fit); otherwise only the model in use is refitted, warm-started.
         With gp_restarts > 0 the restarts go to the model in use, and the challenger is refitted from its last
-        optimum only, which halves the fitting time (two restarts for both models were tied with the default on
+        optimum only, which saves its restarts (two restarts for both models were tied with the default on
         the five functions of results/bo_ablation.md, and the slowest variant but one).
         Returns the best (transformed) loss, the incumbent for the acquisition.
         """
