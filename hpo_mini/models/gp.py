@@ -121,10 +121,10 @@ class GaussianProcess:
                    or "dim_scaled": loc = sqrt 2 + log(d) / 2, scale = sqrt 3, the prior whose median length-
                    scale grows as sqrt d (Hvarfner, Hellsten & Nardi, "Vanilla Bayesian optimization performs
                    great in high dimensions", ICML 2024), or "gamma": l_d ~ Gamma(3, rate 6) (mean 0.5 of the
-                   unit cube; BoTorch's get_matern_kernel_with_gamma_prior, botorch/models/utils/gpytorch_modules.py
-                   at commit 0534aa9): it keeps a few dozen points from driving length-scales to their bounds. With a prior
-                   the fit maximizes log p(y | theta) + log p(theta) (MAP), starting from the prior's median (gamma:
-                   its mode in log l, l = 3 / 6).
+                   unit cube; BoTorch's get_matern_kernel_with_gamma_prior in botorch/models/utils/
+                   gpytorch_modules.py at commit 0534aa9): it keeps a few dozen points from driving length-scales
+                   to their bounds. With a prior the fit maximizes log p(y | theta) + log p(theta) (MAP), starting
+                   from the prior's median (gamma: its mode in log l, l = 3 / 6).
     signal_variance_prior: None or "gamma": the signal variance s^2 ~ Gamma(2, rate 0.15) (BoTorch's, beside the
                    length-scales' Gamma), which keeps the fit from explaining every value as noise.
     """

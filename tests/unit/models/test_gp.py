@@ -324,11 +324,12 @@ def test_the_gamma_priors_are_scipys_gamma_densities_in_log_space_and_keep_the_f
     gp = GaussianProcess(lengthscale_prior="gamma", signal_variance_prior="gamma")
     a, b = np.log([0.2, 1.5, 3.0, 1e-3]), np.log([0.05, 0.6, 12.0, 0.5])
 
-    def reference(theta):  # the density of theta = log l (Jacobian l): Gamma(3, rate 6) per l, Gamma(2, rate 0.15) on s^2
+    def reference(theta):  # the density of theta = log l (Jacobian l): Gamma(3, rate 6) per l, Gamma(2, 0.15) on s^2
         l, s2 = np.exp(theta[:-2]), np.exp(theta[-2])
         return np.sum(gamma.logpdf(l, 3, scale=1 / 6) + theta[:-2]) + gamma.logpdf(s2, 2, scale=1 / 0.15) + theta[-2]
 
-    assert gp.log_prior(a) - gp.log_prior(b) == pytest.approx(reference(a) - reference(b), rel=1e-12)  # up to a constant
+    # equal up to a constant: the differences agree
+    assert gp.log_prior(a) - gp.log_prior(b) == pytest.approx(reference(a) - reference(b), rel=1e-12)
     value, gradient = gp.log_prior(a, eval_gradient=True)
     np.testing.assert_allclose(gradient, approx_fprime(a, reference, 1e-7), rtol=1e-5, atol=1e-6)
     assert gradient[-1] == 0.0  # no prior on the noise
@@ -340,7 +341,8 @@ def test_the_gamma_priors_are_scipys_gamma_densities_in_log_space_and_keep_the_f
     f = branin()
     y = np.array([f.fn(np.array([-5.0, 0.0]) + 15 * u) for u in U])
     z = np.log(y - y.min() + 1e-3 * np.ptp(y))
-    fits = {sv: GaussianProcess(lengthscale_prior="gamma", signal_variance_prior=sv, seed=0).fit(U, z) for sv in (None, "gamma")}
+    fits = {sv: GaussianProcess(lengthscale_prior="gamma", signal_variance_prior=sv, seed=0).fit(U, z)
+            for sv in (None, "gamma")}
     assert fits[None].noise_ > 0.3 * fits[None].signal_variance_
     assert fits["gamma"].noise_ < 0.1 * fits["gamma"].signal_variance_
     with pytest.raises(ValueError, match="signal_variance_prior must be None or 'gamma', but got 'beta'"):
